@@ -1,0 +1,21 @@
+// The one definition of the API's CORS answer. The mailer puts it on every response, the Pulumi
+// program puts the same values on the OPTIONS preflight and on the gateway's own error responses,
+// and the local gateway serves it too, so a browser sees the same headers everywhere.
+export const CORS_ALLOWED_HEADERS = ["authtoken", "Content-Type"] as const;
+export const CORS_ALLOWED_METHODS = ["POST", "OPTIONS"] as const;
+export const CORS_MAX_AGE_SECONDS = 600;
+
+export function corsHeaders(allowedOrigin: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    "Access-Control-Allow-Origin": allowedOrigin,
+    "Access-Control-Allow-Headers": CORS_ALLOWED_HEADERS.join(","),
+    "Access-Control-Allow-Methods": CORS_ALLOWED_METHODS.join(","),
+  };
+  // A single allowed origin (not "*") makes the answer origin-dependent for shared caches.
+  if (allowedOrigin !== "*") headers["Vary"] = "Origin";
+  return headers;
+}
+
+export function preflightHeaders(allowedOrigin: string): Record<string, string> {
+  return { ...corsHeaders(allowedOrigin), "Access-Control-Max-Age": String(CORS_MAX_AGE_SECONDS) };
+}

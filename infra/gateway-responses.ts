@@ -1,0 +1,42 @@
+// The answers API Gateway itself gives (before or instead of the mailer), with the status and
+// message AWS documents for each. The Pulumi program turns them into GatewayResponse resources
+// carrying the CORS headers, and the local gateway answers with the same table, so a browser
+// reads the same status and body from both.
+export interface GatewayAnswer {
+  /** API Gateway's gateway response type. */
+  responseType: string;
+  statusCode: number;
+  /** What the gateway puts in `{"message": ...}` ($context.error.messageString). */
+  message: string;
+}
+
+export const GATEWAY_ANSWERS = {
+  unauthorized: { responseType: "UNAUTHORIZED", statusCode: 401, message: "Unauthorized" },
+  accessDenied: {
+    responseType: "ACCESS_DENIED",
+    statusCode: 403,
+    message: "User is not authorized to access this resource",
+  },
+  missingAuthenticationToken: {
+    responseType: "MISSING_AUTHENTICATION_TOKEN",
+    statusCode: 403,
+    message: "Missing Authentication Token",
+  },
+  invalidApiKey: { responseType: "INVALID_API_KEY", statusCode: 403, message: "Forbidden" },
+  throttled: { responseType: "THROTTLED", statusCode: 429, message: "Too Many Requests" },
+  quotaExceeded: { responseType: "QUOTA_EXCEEDED", statusCode: 429, message: "Limit Exceeded" },
+  authorizerFailure: {
+    responseType: "AUTHORIZER_FAILURE",
+    statusCode: 500,
+    message: "Internal server error",
+  },
+  default4xx: { responseType: "DEFAULT_4XX", statusCode: 400, message: "Bad Request" },
+  default5xx: { responseType: "DEFAULT_5XX", statusCode: 500, message: "Internal server error" },
+} as const satisfies Record<string, GatewayAnswer>;
+
+/** The body template API Gateway renders for every gateway response. */
+export const GATEWAY_RESPONSE_TEMPLATE = '{"message":$context.error.messageString}';
+
+export function gatewayAnswerBody(answer: GatewayAnswer): string {
+  return JSON.stringify({ message: answer.message });
+}
