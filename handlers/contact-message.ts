@@ -1,0 +1,175 @@
+// Pure logic of the mailer: turn an API Gateway request body into a validated contact message,
+// and a message into the email SES sends. No I/O here, so every rule is unit-testable.
+import { isEmailAddress } from "./email-address";
+import { HttpError } from "./http";
+
+/** Largest request body accepted, in bytes after base64 decoding (413 above). */
+export const MAX_BODY_BYTES = 16 * 1024;
+/** Longest value of each field, in characters (400 above). */
+export const FIELD_LIMITS = { name: 100, email: 254, subject: 150, message: 10_000 } as const;
+
+type ContactField = keyof typeof FIELD_LIMITS;
+const CONTACT_FIELDS = Object.keys(FIELD_LIMITS) as ContactField[];
+/** Fields that end up in an email header: no line breaks allowed (header injection). */
+const HEADER_FIELDS: readonly ContactField[] = ["name", "email", "subject"];
+
+export interface ContactMessage {
+  name?: string;
+  email?: string;
+  subject?: string;
+  message: string;
+}
+
+export interface IncomingRequest {
+  body: string | null | undefined;
+  isBase64Encoded?: boolean;
+  headers?: Record<string, string | undefined> | null;
+}
+
+/**
+ * The visitor's message, `null` for a request with no body (the plain `curl -X POST` of the
+ * original setup, which mails a fixed notification), or an HttpError saying what is wrong.
+ */
+export function parseContactRequest(request: IncomingRequest): ContactMessage | null {
+  const rawBody = request.body ?? "";
+  if (rawBody === "") return null;
+  if (rawBody.length > MAX_BODY_BYTES * 2) throw tooLarge();
+  const bodyBytes = request.isBase64Encoded
+    ? Buffer.from(rawBody, "base64")
+    : Buffer.from(rawBody, "utf8");
+  if (bodyBytes.length > MAX_BODY_BYTES) throw tooLarge();
+  if (bodyBytes.length === 0) return null;
+
+  const contentType = headerValue(request.headers, "content-type");
+  if (contentType === undefined || !/^application\/json\s*(;.*)?$/i.test(contentType.trim())) {
+    throw new HttpError(415, "The body must be JSON, sent with Content-Type: application/json");
+  }
+  const text = bodyBytes.toString("utf8");
+  if (text.trim() === "") return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "The body is not valid JSON");
+  }
+  return validateContactMessage(parsed);
+}
+
+export function validateContactMessage(value: unknown): ContactMessage {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'The body must be a JSON object such as {"message": "Hello"}');
+  }
+  const record = value as Record<string, unknown>;
+  const unknownField = Object.keys(record).find(
+    (key) => !(CONTACT_FIELDS as string[]).includes(key),
+  );
+  if (unknownField !== undefined) {
+    throw new HttpError(
+      400,
+      `Unknown field "${truncate(unknownField, 40)}"; allowed fields: ${CONTACT_FIELDS.join(", ")}`,
+    );
+  }
+  const message: Partial<ContactMessage> = {};
+  for (const field of CONTACT_FIELDS) {
+    const fieldValue = record[field];
+    if (fieldValue === undefined) continue;
+    if (typeof fieldValue !== "string") {
+      throw new HttpError(400, `Field "${field}" must be a string`);
+    }
+    if (fieldValue.length > FIELD_LIMITS[field]) {
+      throw new HttpError(400, `Field "${field}" is longer than ${FIELD_LIMITS[field]} characters`);
+    }
+    if (HEADER_FIELDS.includes(field) && /[\r\n]/.test(fieldValue)) {
+      throw new HttpError(400, `Field "${field}" must not contain line breaks`);
+    }
+    // Control characters (other than tab and line breaks in the message) have no place in mail.
+    const allowed = field === "message" ? /[\t\r\n]/ : /\t/;
+    if ([...fieldValue].some((char) => isControlCharacter(char) && !allowed.test(char))) {
+      throw new HttpError(400, `Field "${field}" contains control characters`);
+    }
+    message[field] = fieldValue.trim();
+  }
+  if (message.message === undefined || message.message === "") {
+    throw new HttpError(400, 'Field "message" is required and must not be empty');
+  }
+  if (message.email !== undefined && message.email !== "" && !isEmailAddress(message.email)) {
+    throw new HttpError(400, 'Field "email" is not a valid email address');
+  }
+  return dropEmpty(message as ContactMessage);
+}
+
+export interface OutgoingEmail {
+  from: string;
+  to: string[];
+  replyTo: string[];
+  subject: string;
+  text: string;
+}
+
+export function composeEmail(
+  contact: ContactMessage | null,
+  envelope: { from: string; to: string[]; requestId: string; receivedAt: Date },
+): OutgoingEmail {
+  const base = { from: envelope.from, to: envelope.to };
+  if (contact === null) {
+    return {
+      ...base,
+      replyTo: [],
+      subject: "mailer-api: the API was called",
+      text: [
+        "Your mailer API received a POST with no message.",
+        "",
+        `Time: ${envelope.receivedAt.toISOString()}`,
+        `Request id: ${envelope.requestId}`,
+      ].join("\n"),
+    };
+  }
+  const sender = contact.name ?? contact.email ?? "a visitor";
+  return {
+    ...base,
+    replyTo: contact.email ? [contact.email] : [],
+    subject: contact.subject
+      ? `Contact form: ${contact.subject}`
+      : `Contact form: message from ${sender}`,
+    text: [
+      `Name: ${contact.name ?? "(not given)"}`,
+      `Email: ${contact.email ?? "(not given)"}`,
+      `Received: ${envelope.receivedAt.toISOString()}`,
+      "",
+      contact.message,
+    ].join("\n"),
+  };
+}
+
+export function headerValue(
+  headers: Record<string, string | undefined> | null | undefined,
+  name: string,
+): string | undefined {
+  if (!headers) return undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}
+
+function tooLarge(): HttpError {
+  return new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+function isControlCharacter(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code < 0x20 || (code >= 0x7f && code < 0xa0) || code === 0x2028 || code === 0x2029;
+}
+
+function truncate(value: string, length: number): string {
+  return value.length > length ? `${value.slice(0, length)}…` : value;
+}
+
+function dropEmpty(message: ContactMessage): ContactMessage {
+  const result: ContactMessage = { message: message.message };
+  if (message.name) result.name = message.name;
+  if (message.email) result.email = message.email;
+  if (message.subject) result.subject = message.subject;
+  return result;
+}

@@ -1,0 +1,54 @@
+// How a failed SES send is answered. Throttling and quota errors are retryable (503 with
+// Retry-After); everything else is the operator's problem, answered with a generic 502 so that no
+// SDK message, identity or account detail reaches the caller.
+import { HttpError } from "./http";
+
+const THROTTLING_ERRORS = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "LimitExceededException",
+  "SendingQuotaExceeded",
+]);
+
+export function classifySesError(error: unknown): HttpError {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message : "";
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  if (THROTTLING_ERRORS.has(name) || status === 429) {
+    // SES says "Daily message quota exceeded" when the 24-hour quota is spent: retry much later.
+    const daily = /daily/i.test(message);
+    return new HttpError(
+      503,
+      "The mail service is busy, please try again later",
+      { "Retry-After": daily ? "3600" : "5" },
+      daily ? "ses-daily-quota" : "ses-throttled",
+    );
+  }
+  if (
+    (error as { $fault?: string })?.$fault === "server" ||
+    (status !== undefined && status >= 500)
+  ) {
+    return new HttpError(
+      503,
+      "The mail service is unavailable, please try again later",
+      { "Retry-After": "30" },
+      "ses-unavailable",
+    );
+  }
+  const reason =
+    name === "MessageRejected"
+      ? "ses-rejected"
+      : /NotVerified|MailFromDomain/i.test(name) || /not verified/i.test(message)
+        ? "ses-identity-not-verified"
+        : status === undefined
+          ? "ses-unreachable"
+          : "ses-error";
+  return new HttpError(502, "The email could not be sent", {}, reason);
+}
+
+function errorName(error: unknown): string {
+  if (typeof error !== "object" || error === null) return "";
+  const { name, Code, code } = error as { name?: unknown; Code?: unknown; code?: unknown };
+  return String(Code ?? code ?? name ?? "");
+}
