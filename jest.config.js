@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: {
     // Transpile only: the type check runs once, separately, as `tsc --noEmit`.
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, tsconfig: { rootDir: ".", module: "commonjs" } }],
+    "^.+\\.ts$": ["ts-jest", { tsconfig: { rootDir: ".", module: "commonjs" } }],
   },
   testTimeout: 30000,
 };

@@ -8,6 +8,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 /** Longest value of each field, in characters (400 above). */
 export const FIELD_LIMITS = { name: 100, email: 254, subject: 150, message: 10_000 } as const;
 
+const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 type ContactField = keyof typeof FIELD_LIMITS;
 const CONTACT_FIELDS = Object.keys(FIELD_LIMITS) as ContactField[];
 /** Fields that end up in an email header: no line breaks allowed (header injection). */
@@ -34,6 +36,9 @@ export function parseContactRequest(request: IncomingRequest): ContactMessage | 
   const rawBody = request.body ?? "";
   if (rawBody === "") return null;
   if (rawBody.length > MAX_BODY_BYTES * 2) throw tooLarge();
+  if (request.isBase64Encoded && !BASE64_PATTERN.test(rawBody)) {
+    throw new HttpError(400, "The body is not valid base64");
+  }
   const bodyBytes = request.isBase64Encoded
     ? Buffer.from(rawBody, "base64")
     : Buffer.from(rawBody, "utf8");

@@ -1,0 +1,113 @@
+import {
+  FIELD_LIMITS,
+  MAX_BODY_BYTES,
+  composeEmail,
+  parseContactRequest,
+} from "../../handlers/contact-message";
+import { HttpError } from "../../handlers/http";
+
+const json = { "Content-Type": "application/json" };
+const envelope = {
+  from: "website@example.com",
+  to: ["owner@example.com"],
+  requestId: "req-1",
+  receivedAt: new Date("2026-11-25T10:00:00Z"),
+};
+
+function refusal(request: Parameters<typeof parseContactRequest>[0]): HttpError {
+  try {
+    parseContactRequest(request);
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    throw error;
+  }
+  throw new Error("the request was accepted");
+}
+
+describe("parseContactRequest", () => {
+  it("returns null for a request with no body (the fixed notification)", () => {
+    expect(parseContactRequest({ body: null })).toBeNull();
+    expect(parseContactRequest({ body: "" })).toBeNull();
+  });
+
+  it("reads a JSON message and trims its fields", () => {
+    expect(
+      parseContactRequest({
+        body: JSON.stringify({ name: " Ada ", email: "ada@example.org", message: " Hi " }),
+        headers: json,
+      }),
+    ).toEqual({ name: "Ada", email: "ada@example.org", message: "Hi" });
+  });
+
+  it("decodes a base64-encoded body", () => {
+    const body = Buffer.from(JSON.stringify({ message: "encoded" })).toString("base64");
+    expect(parseContactRequest({ body, isBase64Encoded: true, headers: json })).toEqual({
+      message: "encoded",
+    });
+  });
+
+  it("accepts a charset in the content type, in any header case", () => {
+    const request = {
+      body: '{"message":"x"}',
+      headers: { "content-type": "application/json; charset=utf-8" },
+    };
+    expect(parseContactRequest(request)).toEqual({ message: "x" });
+  });
+
+  it("counts the size limit in bytes after decoding", () => {
+    const message = "é".repeat(MAX_BODY_BYTES / 2);
+    expect(refusal({ body: JSON.stringify({ message }), headers: json }).statusCode).toBe(413);
+  });
+
+  it("refuses header injection in every header-bound field", () => {
+    for (const field of ["name", "email", "subject"]) {
+      const body = JSON.stringify({ [field]: "x\r\nBcc: victim@example.com", message: "m" });
+      expect(refusal({ body, headers: json }).message).toMatch(/line breaks/);
+    }
+  });
+
+  it("allows line breaks in the message itself", () => {
+    const body = JSON.stringify({ message: "line 1\nline 2" });
+    expect(parseContactRequest({ body, headers: json })?.message).toBe("line 1\nline 2");
+  });
+
+  it("enforces each field's length limit", () => {
+    for (const [field, limit] of Object.entries(FIELD_LIMITS)) {
+      const value = field === "email" ? `${"a".repeat(limit)}@example.com` : "a".repeat(limit + 1);
+      const body = JSON.stringify({ message: "m", [field]: value });
+      expect(refusal({ body, headers: json }).statusCode).toBe(400);
+    }
+  });
+});
+
+describe("composeEmail", () => {
+  it("mails a fixed notification for a bodyless request", () => {
+    const email = composeEmail(null, envelope);
+    expect(email).toMatchObject({
+      from: "website@example.com",
+      to: ["owner@example.com"],
+      replyTo: [],
+      subject: "mailer-api: the API was called",
+    });
+    expect(email.text).toContain("req-1");
+  });
+
+  it("puts the visitor's address in Reply-To, never in From or To", () => {
+    const email = composeEmail(
+      { name: "Ada", email: "ada@example.org", subject: "Order 42", message: "Hello" },
+      envelope,
+    );
+    expect(email.from).toBe("website@example.com");
+    expect(email.to).toEqual(["owner@example.com"]);
+    expect(email.replyTo).toEqual(["ada@example.org"]);
+    expect(email.subject).toBe("Contact form: Order 42");
+    expect(email.text).toContain("Name: Ada");
+    expect(email.text.endsWith("Hello")).toBe(true);
+  });
+
+  it("names the sender in the subject when there is no subject", () => {
+    expect(composeEmail({ name: "Ada", message: "Hi" }, envelope).subject).toBe(
+      "Contact form: message from Ada",
+    );
+  });
+});

@@ -1,0 +1,209 @@
+// The bundled mailer, loaded as Lambda loads it, sending through a real local SES.
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { createServer } from "node:net";
+import { MAX_BODY_BYTES } from "../../handlers/contact-message";
+import {
+  LOCAL_AWS_ENV,
+  builtHandlers,
+  loadBundledHandler,
+  startLocalSes,
+  type LocalSes,
+} from "../harness/local-ses";
+
+type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
+
+const MAILER_ENV = {
+  MAIL_FROM: "website@example.com",
+  // aws-ses-v2-local keeps only the first recipient of a v1 SendEmail; several recipients are
+  // checked on the SES request itself (mailer.ses-faults.test.ts).
+  MAIL_TO: "owner@example.com",
+  ALLOWED_ORIGIN: "https://www.example.com",
+};
+
+let ses: LocalSes;
+let mailer: Mailer;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  ses = await startLocalSes();
+  const { mailer: bundle } = await builtHandlers();
+  mailer = loadBundledHandler<Mailer>(bundle, {
+    ...LOCAL_AWS_ENV,
+    ...MAILER_ENV,
+    AWS_ENDPOINT_URL_SES: ses.url,
+  });
+  jest.spyOn(console, "log").mockImplementation((line: string) => void logLines.push(line));
+});
+
+afterAll(async () => {
+  jest.restoreAllMocks();
+  await ses.stop();
+});
+
+beforeEach(() => ses.clear());
+
+let requestCounter = 0;
+function post(
+  body: string | null,
+  headers: Record<string, string> = { "Content-Type": "application/json" },
+  extra: Partial<APIGatewayProxyEvent> = {},
+): APIGatewayProxyEvent {
+  requestCounter += 1;
+  return {
+    resource: "/",
+    path: "/",
+    httpMethod: "POST",
+    headers,
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: { requestId: `test-request-${requestCounter}` } as never,
+    ...extra,
+  };
+}
+
+describe("bundled mailer with the local SES", () => {
+  it("mails the fixed notification for a POST with no body, as curl sends it", async () => {
+    const answer = await mailer.handler(post(null, { authtoken: "x" }));
+    expect(answer.statusCode).toBe(200);
+    const { messageId } = JSON.parse(answer.body) as { messageId: string };
+    const [email, ...others] = await ses.inbox();
+    expect(others).toHaveLength(0);
+    expect(email.messageId).toBe(messageId);
+    expect(email.from).toBe("website@example.com");
+    expect(email.destination.to).toEqual(["owner@example.com"]);
+    expect(email.replyTo).toEqual([]);
+    expect(email.subject).toBe("mailer-api: the API was called");
+    expect(email.body.text).toContain(`test-request-${requestCounter}`);
+  });
+
+  it("mails a visitor's JSON message with the visitor as Reply-To", async () => {
+    const body = JSON.stringify({
+      name: "Ada Lovelace",
+      email: "ada@example.org",
+      subject: "A question about order 42",
+      message: "Hello,\nis it shipped?",
+    });
+    const answer = await mailer.handler(post(body));
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers).toMatchObject({
+      "Access-Control-Allow-Origin": "https://www.example.com",
+      "Content-Type": "application/json",
+    });
+    const [email] = await ses.inbox();
+    expect(email.from).toBe("website@example.com");
+    expect(email.destination).toEqual({
+      to: ["owner@example.com"],
+      cc: [],
+      bcc: [],
+    });
+    expect(email.replyTo).toEqual(["ada@example.org"]);
+    expect(email.subject).toBe("Contact form: A question about order 42");
+    expect(email.body.text).toContain("Name: Ada Lovelace");
+    expect(email.body.text).toContain("Hello,\nis it shipped?");
+  });
+
+  it("decodes a base64-encoded body", async () => {
+    const body = Buffer.from(JSON.stringify({ message: "sent as base64" })).toString("base64");
+    const answer = await mailer.handler(post(body, undefined, { isBase64Encoded: true }));
+    expect(answer.statusCode).toBe(200);
+    expect((await ses.inbox())[0].body.text).toContain("sent as base64");
+  });
+
+  const json = { "Content-Type": "application/json" };
+  const long = (length: number) => "x".repeat(length);
+  const badRequests: Array<[string, APIGatewayProxyEvent, number]> = [
+    ["invalid JSON", post("{not json"), 400],
+    ["truncated JSON", post('{"message": "hi"'), 400],
+    ["a JSON array", post('["message"]'), 400],
+    ["a JSON string", post('"hello"'), 400],
+    ["a JSON number", post("42"), 400],
+    ["JSON null", post("null"), 400],
+    ["an empty object", post("{}"), 400],
+    ["a missing message", post('{"name": "Ada"}'), 400],
+    ["an empty message", post('{"message": ""}'), 400],
+    ["a blank message", post('{"message": "   "}'), 400],
+    ["a numeric message", post('{"message": 5}'), 400],
+    ["an object message", post('{"message": {"text": "hi"}}'), 400],
+    ["a numeric name", post('{"message": "m", "name": 7}'), 400],
+    ["a boolean email", post('{"message": "m", "email": true}'), 400],
+    ["an array subject", post('{"message": "m", "subject": ["a"]}'), 400],
+    ["an unknown field", post('{"message": "m", "to": "victim@example.com"}'), 400],
+    ["a recipient override", post('{"message": "m", "bcc": "victim@example.com"}'), 400],
+    ["an invalid email", post('{"message": "m", "email": "not-an-email"}'), 400],
+    ["two emails", post('{"message": "m", "email": "a@example.com,b@example.com"}'), 400],
+    ["an email with a display name", post('{"message":"m","email":"Ada <a@example.com>"}'), 400],
+    ["CRLF in the subject", post('{"message": "m", "subject": "hi\\r\\nBcc: v@example.com"}'), 400],
+    ["LF in the name", post('{"message": "m", "name": "Ada\\nBcc: v@example.com"}'), 400],
+    ["CR in the email", post('{"message": "m", "email": "a@example.com\\rBcc: v@x.com"}'), 400],
+    ["a NUL in the message", post('{"message": "m\\u0000"}'), 400],
+    ["a control character in the name", post('{"message": "m", "name": "A\\u0007"}'), 400],
+    ["an over-long name", post(JSON.stringify({ message: "m", name: long(101) })), 400],
+    ["an over-long subject", post(JSON.stringify({ message: "m", subject: long(151) })), 400],
+    ["an over-long message", post(JSON.stringify({ message: long(10_001) })), 400],
+    ["a body over the size limit", post(JSON.stringify({ message: long(MAX_BODY_BYTES) })), 413],
+    ["a huge body", post(long(MAX_BODY_BYTES * 64)), 413],
+    ["a text/plain body", post("hello", { "Content-Type": "text/plain" }), 415],
+    [
+      "a form body",
+      post("message=hi", { "content-type": "application/x-www-form-urlencoded" }),
+      415,
+    ],
+    ["a body with no content type", post('{"message": "m"}', {}), 415],
+    ["an XML body", post("<message>hi</message>", { "Content-Type": "application/xml" }), 415],
+    ["invalid base64 JSON", post("!!!", json, { isBase64Encoded: true }), 400],
+    ["a GET", post(null, json, { httpMethod: "GET" }), 405],
+  ];
+
+  it.each(badRequests)(
+    "refuses %s with a JSON error and sends nothing",
+    async (_l, event, status) => {
+      const answer = await mailer.handler(event);
+      expect(answer.statusCode).toBe(status);
+      const body = JSON.parse(answer.body) as { error?: unknown };
+      expect(typeof body.error).toBe("string");
+      expect(Object.keys(body)).toEqual(["error"]);
+      expect(answer.headers?.["Access-Control-Allow-Origin"]).toBe("https://www.example.com");
+      expect(await ses.inbox()).toEqual([]);
+    },
+  );
+
+  it("logs one JSON line per request without the message body", async () => {
+    logLines.length = 0;
+    const secretText = "my private message 1234";
+    await mailer.handler(post(JSON.stringify({ message: secretText })));
+    await mailer.handler(post("{bad"));
+    expect(logLines).toHaveLength(2);
+    const [sent, refused] = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(sent).toMatchObject({ outcome: "sent-message", status: 200 });
+    expect(sent.messageId).toEqual(expect.any(String));
+    expect(sent.requestId).toEqual(expect.stringMatching(/^test-request-/));
+    expect(refused).toMatchObject({ outcome: "refused", status: 400 });
+    expect(logLines.join("\n")).not.toContain(secretText);
+  });
+});
+
+describe("bundled mailer when SES cannot be reached", () => {
+  it("answers 502 with a generic message, no stack and no address", async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const { mailer: bundle } = await builtHandlers();
+    const unreachable = loadBundledHandler<Mailer>(bundle, {
+      ...LOCAL_AWS_ENV,
+      ...MAILER_ENV,
+      AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${closedPort}`,
+    });
+    const answer = await unreachable.handler(post(JSON.stringify({ message: "m" })));
+    expect(answer.statusCode).toBe(502);
+    expect(JSON.parse(answer.body)).toEqual({ error: "The email could not be sent" });
+    expect(answer.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at /);
+  });
+});

@@ -1,0 +1,36 @@
+// Test access to the local SES, and to the bundled handlers wired to it.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildHandlers, type HandlerBundle, type HandlerName } from "../../infra/bundle";
+
+export { startLocalSes, type InboxEmail, type LocalSes } from "../../tools/local-ses";
+
+let bundles: Promise<Record<HandlerName, HandlerBundle>> | undefined;
+
+/** Builds the real bundles once per test file, into a private temp dir. */
+export function builtHandlers(): Promise<Record<HandlerName, HandlerBundle>> {
+  bundles ??= buildHandlers({ outDir: mkdtempSync(join(tmpdir(), "mailer-api-bundles-")) });
+  return bundles;
+}
+
+/** Dummy credentials and a region: the SDK needs them even to talk to the local SES. */
+export const LOCAL_AWS_ENV = {
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "local",
+  AWS_SECRET_ACCESS_KEY: "local",
+};
+
+/**
+ * Loads a fresh copy of a bundled handler after setting its environment, as a new Lambda
+ * container would (bundles read their settings when loaded; the SDK reads its endpoint lazily,
+ * so the variables stay set).
+ */
+export function loadBundledHandler<T>(bundle: HandlerBundle, env: Record<string, string>): T {
+  Object.assign(process.env, env);
+  let handlerModule: T | undefined;
+  jest.isolateModules(() => {
+    handlerModule = require(bundle.file) as T;
+  });
+  return handlerModule as T;
+}
