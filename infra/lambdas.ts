@@ -1,0 +1,107 @@
+// The two Lambda functions, each with its own log group (with retention) and a role that can do
+// nothing but write that log group, plus, for the mailer, send as the sender identity.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LAMBDA_NODE_RUNTIME, type HandlerBundle, type HandlerName } from "./bundle";
+import type { StackSettings } from "./config";
+import type { MailIdentities } from "./mail-identity";
+
+export const LOG_RETENTION_DAYS = 30;
+const FUNCTION_SIZES: Record<HandlerName, { memorySize: number; timeout: number }> = {
+  authorizer: { memorySize: 128, timeout: 3 },
+  mailer: { memorySize: 256, timeout: 10 },
+};
+
+export interface MailerFunctions {
+  authorizer: aws.lambda.Function;
+  mailer: aws.lambda.Function;
+}
+
+export function createFunctions(args: {
+  settings: StackSettings;
+  bundles: Record<HandlerName, HandlerBundle>;
+  identities: MailIdentities;
+  usageApiKeyValue: pulumi.Output<string>;
+}): MailerFunctions {
+  const { settings, bundles, identities } = args;
+  const authorizer = createFunction("authorizer", bundles.authorizer, {
+    AUTH_TOKEN_SHA256: settings.acceptedTokenDigests,
+    USAGE_API_KEY: pulumi.secret(args.usageApiKeyValue),
+  });
+  const mailer = createFunction(
+    "mailer",
+    bundles.mailer,
+    {
+      MAIL_FROM: pulumi.output(settings.mailFrom),
+      MAIL_TO: pulumi.output(settings.mailTo.join(",")),
+      ALLOWED_ORIGIN: pulumi.output(settings.allowedOrigin),
+    },
+    sesSendPolicy(settings.mailFrom, identities),
+  );
+  return { authorizer, mailer };
+}
+
+function createFunction(
+  name: HandlerName,
+  bundle: HandlerBundle,
+  environment: Record<string, pulumi.Output<string>>,
+  extraPolicy?: pulumi.Output<string>,
+): aws.lambda.Function {
+  const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+    retentionInDays: LOG_RETENTION_DAYS,
+  });
+  const role = new aws.iam.Role(`${name}-role`, {
+    assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" }),
+  });
+  new aws.iam.RolePolicy(`${name}-logging`, {
+    role: role.id,
+    policy: logGroup.arn.apply((arn) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${arn}:*`,
+          },
+        ],
+      }),
+    ),
+  });
+  if (extraPolicy) {
+    new aws.iam.RolePolicy(`${name}-ses-send`, { role: role.id, policy: extraPolicy });
+  }
+  return new aws.lambda.Function(name, {
+    runtime: LAMBDA_NODE_RUNTIME,
+    architectures: ["arm64"],
+    handler: "index.handler",
+    code: new pulumi.asset.FileArchive(bundle.dir),
+    role: role.arn,
+    memorySize: FUNCTION_SIZES[name].memorySize,
+    timeout: FUNCTION_SIZES[name].timeout,
+    loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+    environment: {
+      variables: { ...environment, NODE_OPTIONS: pulumi.output("--enable-source-maps") },
+    },
+  });
+}
+
+/**
+ * SES send rights scoped to the sender identity (and the recipient identities, which SES also
+ * checks while the account is in the sandbox), and only with the sender as From address.
+ */
+function sesSendPolicy(mailFrom: string, identities: MailIdentities): pulumi.Output<string> {
+  return identities.sendingArns.apply((arns) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["ses:SendEmail", "ses:SendRawEmail"],
+          Resource: arns,
+          Condition: { StringEquals: { "ses:FromAddress": mailFrom } },
+        },
+      ],
+    }),
+  );
+}

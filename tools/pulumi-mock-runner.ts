@@ -1,0 +1,326 @@
+// Runs a Pulumi program with no engine and no cloud: the program executes for real under
+// `pulumi.runtime.setMocks`, with its stack's config from the real stack file, and every resource
+// it registers is captured with its inputs, parent, dependencies and options, as the engine would
+// see them. Used by the program's tests and by the offline policy check.
+import * as pulumi from "@pulumi/pulumi";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parse } from "yaml";
+import { readFileSync } from "node:fs";
+import { loadStackConfig } from "../infra/stack-config";
+
+/** Pulumi's sentinel for a value not known until the resource exists. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+
+export interface RegisteredResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  parent?: string;
+  /** Plain JSON; unknowns as UNKNOWN; secrets unwrapped (see secretPaths); resources as id/urn. */
+  inputs: Record<string, unknown>;
+  /** Top-level input keys whose value is, or contains, a secret. */
+  secretPaths: string[];
+  outputs: Record<string, unknown>;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  provider?: string;
+  options: {
+    protect?: boolean;
+    ignoreChanges?: string[];
+    deleteBeforeReplace?: boolean;
+    aliases?: string[];
+    customTimeouts?: unknown;
+    additionalSecretOutputs?: string[];
+  };
+}
+
+export interface ProgramRun {
+  projectName: string;
+  stackName: string;
+  preview: boolean;
+  resources: RegisteredResource[];
+  outputs: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  /** A folder holding a Pulumi.yaml. */
+  programDir: string;
+  stackName?: string;
+  preview: boolean;
+  /** Fully qualified config keys to add or override. */
+  config?: Record<string, string>;
+  /** Keys of `config` that are secret. */
+  secretKeys?: string[];
+  /**
+   * Loads the program's entry module afresh. The default clears the program's own files from
+   * Node's module cache; a test runner with its own module registry passes its own loader.
+   */
+  load?: (entry: string) => unknown;
+}
+
+/** A well-formed stand-in for a secret the stack file holds encrypted or not at all. */
+export const SECRET_PLACEHOLDER = "0".repeat(64);
+
+/** Computed outputs other resources read, faked the way AWS would fill them after creation. */
+function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>) {
+  const id = `${name}-id`;
+  const region = "us-east-1";
+  const account = "123456789012";
+  const common = { arn: `arn:aws:mock:${region}:${account}:${type.split(":").pop()}/${name}` };
+  switch (type) {
+    case "aws:apigateway/restApi:RestApi":
+      return {
+        ...common,
+        rootResourceId: `${name}-root`,
+        executionArn: `arn:aws:execute-api:${region}:${account}:${id}`,
+      };
+    case "aws:apigateway/stage:Stage":
+      return {
+        ...common,
+        invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}`,
+        executionArn: `arn:aws:execute-api:${region}:${account}:${String(inputs.restApi)}/${String(inputs.stageName)}`,
+      };
+    case "aws:lambda/function:Function":
+      return {
+        ...common,
+        arn: `arn:aws:lambda:${region}:${account}:function:${name}`,
+        invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${account}:function:${name}/invocations`,
+        name,
+      };
+    case "aws:apigateway/apiKey:ApiKey":
+      return { ...common, value: `${name}-generated-value` };
+    case "aws:ses/emailIdentity:EmailIdentity":
+      return { arn: `arn:aws:ses:${region}:${account}:identity/${String(inputs.email)}` };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { arn: `arn:aws:logs:${region}:${account}:log-group:${name}`, name };
+    case "aws:iam/role:Role":
+      return { arn: `arn:aws:iam::${account}:role/${name}`, name };
+    default:
+      return common;
+  }
+}
+
+export async function runProgramUnderMocks(options: RunOptions): Promise<ProgramRun> {
+  const programDir = resolve(options.programDir);
+  const stackName = options.stackName ?? "prod";
+  const stackConfig = loadStackConfig(programDir, stackName);
+  const { projectName } = stackConfig;
+  const config: Record<string, string> = { ...stackConfig.values };
+  for (const key of [...stackConfig.encryptedKeys, ...stackConfig.missingKeys]) {
+    if (stackConfig.secretKeys.includes(key)) config[key] = SECRET_PLACEHOLDER;
+  }
+  Object.assign(config, options.config ?? {});
+  const secretKeys = [...new Set([...stackConfig.secretKeys, ...(options.secretKeys ?? [])])];
+
+  const preview = options.preview;
+  const resources: RegisteredResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({
+        // In a preview, ids and computed outputs are unknown until the resource exists.
+        id: preview ? "" : `${args.name}-id`,
+        state: preview
+          ? args.inputs
+          : { ...fakeOutputs(args.type, args.name, args.inputs), ...args.inputs },
+      }),
+      call: (args) =>
+        args.token === "aws:index/getCallerIdentity:getCallerIdentity"
+          ? {
+              accountId: "123456789012",
+              arn: "arn:aws:iam::123456789012:user/mock",
+              userId: "mock",
+            }
+          : args.token === "aws:index/getRegion:getRegion"
+            ? { name: "us-east-1", region: "us-east-1", id: "us-east-1" }
+            : args.inputs,
+    },
+    projectName,
+    stackName,
+    preview,
+  );
+  captureRegistrations(resources);
+  // Replaces, as a whole, whatever config an earlier run in this process set.
+  pulumi.runtime.setAllConfig(config, secretKeys);
+
+  const entry = programEntry(programDir);
+  const load = options.load ?? ((path: string) => loadFresh(programDir, path));
+  const stackOutputs = (
+    pulumi.runtime as unknown as {
+      runInPulumiStack: (
+        init: () => Promise<unknown>,
+      ) => Promise<Record<string, unknown> | undefined>;
+    }
+  ).runInPulumiStack(async () => {
+    const program = load(entry) as Record<string, unknown> & { default?: unknown };
+    if (typeof program.default === "function") return await (program.default as () => unknown)();
+    return program;
+  });
+  const outputs = (await stackOutputs) ?? {};
+  await waitForRegistrations();
+  const stackResource = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+  return {
+    projectName,
+    stackName,
+    preview,
+    resources: resources.filter((resource) => resource !== stackResource),
+    outputs: plainOutputs(outputs),
+  };
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
+  getProvider(): string;
+  getProtect(): boolean;
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getAliasesList(): Array<{ getUrn(): string }>;
+  getCustomtimeouts(): { toObject(): unknown } | undefined;
+  getAdditionalsecretoutputsList(): string[];
+}
+
+function captureRegistrations(resources: RegisteredResource[]): void {
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    getMonitor(): {
+      registerResource(
+        request: RegisterRequest,
+        callback: (error: unknown, response: unknown) => void,
+      ): void;
+    };
+  };
+  const monitor = settings.getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    register(request, (error, response) => {
+      if (!error && response) resources.push(describe(request, response as RegisterResponse));
+      callback(error, response);
+    });
+  };
+}
+
+interface RegisterResponse {
+  getUrn(): string;
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+function describe(request: RegisterRequest, response: RegisterResponse): RegisteredResource {
+  const rawInputs = request.getObject()?.toJavaScript() ?? {};
+  const inputs: Record<string, unknown> = {};
+  const secretPaths: string[] = [];
+  for (const [key, value] of Object.entries(rawInputs)) {
+    const secret = { found: false };
+    inputs[key] = plainValue(value, secret);
+    if (secret.found) secretPaths.push(key);
+  }
+  const propertyDependencies: Record<string, string[]> = {};
+  request.getPropertydependenciesMap().forEach((value, key) => {
+    propertyDependencies[key] = value.getUrnsList();
+  });
+  const parent = request.getParent();
+  const provider = request.getProvider();
+  const ignoreChanges = request.getIgnorechangesList();
+  const aliases = request
+    .getAliasesList()
+    .map((alias) => alias.getUrn())
+    .filter(Boolean);
+  const additionalSecretOutputs = request.getAdditionalsecretoutputsList();
+  return {
+    urn: response.getUrn(),
+    type: request.getType(),
+    name: request.getName(),
+    custom: request.getCustom(),
+    ...(parent ? { parent } : {}),
+    inputs,
+    secretPaths,
+    outputs: plainValue(response.getObject()?.toJavaScript() ?? {}, { found: false }) as Record<
+      string,
+      unknown
+    >,
+    dependencies: request.getDependenciesList(),
+    propertyDependencies,
+    ...(provider ? { provider } : {}),
+    options: {
+      ...(request.getProtect() ? { protect: true } : {}),
+      ...(ignoreChanges.length ? { ignoreChanges } : {}),
+      ...(request.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
+      ...(aliases.length ? { aliases } : {}),
+      ...customTimeouts(request),
+      ...(additionalSecretOutputs.length ? { additionalSecretOutputs } : {}),
+    },
+  };
+}
+
+function customTimeouts(request: RegisterRequest): { customTimeouts?: unknown } {
+  const timeouts = request.getCustomtimeouts()?.toObject() as Record<string, string> | undefined;
+  const set = Object.entries(timeouts ?? {}).filter(([, value]) => value !== "");
+  return set.length ? { customTimeouts: Object.fromEntries(set) } : {};
+}
+
+/** Serialized property values (secrets, resource references, assets) as plain JSON. */
+function plainValue(value: unknown, secret: { found: boolean }): unknown {
+  if (Array.isArray(value)) return value.map((item) => plainValue(item, secret));
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  switch (record[SIG_KEY]) {
+    case SECRET_SIG:
+      secret.found = true;
+      return plainValue(record.value, secret);
+    case RESOURCE_SIG: {
+      const id = record.id;
+      return typeof id === "string" ? (id === "" ? UNKNOWN : id) : record.urn;
+    }
+    case ASSET_SIG:
+    case ARCHIVE_SIG:
+      return { path: record.path ?? null, archive: record[SIG_KEY] === ARCHIVE_SIG };
+    default:
+      return Object.fromEntries(
+        Object.entries(record).map(([key, item]) => [key, plainValue(item, secret)]),
+      );
+  }
+}
+
+function plainOutputs(outputs: Record<string, unknown>): Record<string, unknown> {
+  return plainValue(outputs, { found: false }) as Record<string, unknown>;
+}
+
+async function waitForRegistrations(): Promise<void> {
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+  await settings.waitForRPCs();
+}
+
+function programEntry(programDir: string): string {
+  const project = parse(readFileSync(join(programDir, "Pulumi.yaml"), "utf8")) as { main?: string };
+  const base = project.main ? join(programDir, project.main) : programDir;
+  for (const candidate of [base, `${base}.ts`, join(base, "index.ts"), join(base, "index.js")]) {
+    if (existsSync(candidate) && !candidate.endsWith("/") && candidate !== programDir) {
+      try {
+        return require.resolve(candidate);
+      } catch {
+        continue;
+      }
+    }
+  }
+  return require.resolve(programDir);
+}
+
+/** Loads a program afresh, with its own files (not node_modules) out of Node's module cache. */
+function loadFresh(programDir: string, entry: string): unknown {
+  for (const key of Object.keys(require.cache)) {
+    if (key.startsWith(programDir) && !key.includes("node_modules")) delete require.cache[key];
+  }
+  return require(entry);
+}
