@@ -11,20 +11,23 @@ export interface StackSettings extends MailerSettings {
 
 export function readStackSettings(): StackSettings {
   const config = new pulumi.Config();
-  const settings = failWithConfigMessage(() => parseSettings((key) => config.get(key)));
-  const authToken = config.requireSecret("authToken");
-  const previousAuthToken = config.getSecret("previousAuthToken") ?? pulumi.secret("");
-  const acceptedTokenDigests = pulumi
-    .all([authToken, previousAuthToken])
-    .apply(([current, previous]) =>
-      failWithConfigMessage(() => {
-        const digests = [sha256Hex(validateAuthToken("authToken", current))];
-        if (previous !== "")
-          digests.push(sha256Hex(validateAuthToken("previousAuthToken", previous)));
-        return digests.join(",");
-      }),
-    );
-  return { ...settings, acceptedTokenDigests: pulumi.secret(acceptedTokenDigests) };
+  return failWithConfigMessage(() => {
+    const settings = parseSettings((key) => config.get(key));
+    // requireSecret fails with the CLI's own message when the token was never set.
+    config.requireSecret("authToken");
+    const digests = [sha256Hex(validateAuthToken("authToken", readSecret(config, "authToken")))];
+    const previous = readSecret(config, "previousAuthToken");
+    if (previous !== "") digests.push(sha256Hex(validateAuthToken("previousAuthToken", previous)));
+    return { ...settings, acceptedTokenDigests: pulumi.secret(digests.join(",")) };
+  });
+}
+
+/**
+ * A secret's value, read synchronously so that a bad token stops the program before any resource
+ * is registered; only its digest leaves this module, and as a secret.
+ */
+function readSecret(config: pulumi.Config, key: "authToken" | "previousAuthToken"): string {
+  return pulumi.runtime.getConfig(`${config.name}:${key}`) ?? "";
 }
 
 /** A config mistake is the user's to fix: report it as a plain message, not a stack trace. */

@@ -149,6 +149,29 @@ export async function runProgramUnderMocks(options: RunOptions): Promise<Program
   // Replaces, as a whole, whatever config an earlier run in this process set.
   pulumi.runtime.setAllConfig(config, secretKeys);
 
+  // The engine stops a program at its first failed registration; here such a failure surfaces as
+  // an unhandled rejection, so it is caught and reported as the run's error.
+  const failures: unknown[] = [];
+  const recordFailure = (reason: unknown) => void failures.push(reason);
+  process.on("unhandledRejection", recordFailure);
+  try {
+    return await runProgram(options, { programDir, projectName, stackName, resources, failures });
+  } finally {
+    process.off("unhandledRejection", recordFailure);
+  }
+}
+
+async function runProgram(
+  options: RunOptions,
+  run: {
+    programDir: string;
+    projectName: string;
+    stackName: string;
+    resources: RegisteredResource[];
+    failures: unknown[];
+  },
+): Promise<ProgramRun> {
+  const { programDir, projectName, stackName, resources } = run;
   const entry = programEntry(programDir);
   const load = options.load ?? ((path: string) => loadFresh(programDir, path));
   const stackOutputs = (
@@ -164,11 +187,12 @@ export async function runProgramUnderMocks(options: RunOptions): Promise<Program
   });
   const outputs = (await stackOutputs) ?? {};
   await waitForRegistrations();
+  if (run.failures.length > 0) throw run.failures[0];
   const stackResource = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
   return {
     projectName,
     stackName,
-    preview,
+    preview: options.preview,
     resources: resources.filter((resource) => resource !== stackResource),
     outputs: plainOutputs(outputs),
   };

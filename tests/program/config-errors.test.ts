@@ -1,0 +1,115 @@
+// A bad config value fails the program (so `pulumi preview` fails) with a message naming the key
+// and the fix, and never echoing a secret.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { readStackSettings } from "../../infra/config";
+import { SECRET_KEYS, SETTING_KEYS } from "../../infra/settings";
+import { PROJECT_DIR, TEST_AUTH_TOKEN, prodConfig, runProdStack } from "../harness/pulumi";
+
+/**
+ * The program's first step, with the prod stack's config and some values changed. It runs before
+ * any resource is registered, so a throw here is what `pulumi preview` reports.
+ */
+async function readSettingsWith(config: Record<string, string>) {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+      call: (args) => args.inputs,
+    },
+    "mailer-api",
+    "prod",
+    true,
+  );
+  pulumi.runtime.setAllConfig(
+    { ...prodConfig.values, "mailer-api:authToken": TEST_AUTH_TOKEN, ...config },
+    ["mailer-api:authToken", "mailer-api:previousAuthToken"],
+  );
+  return readStackSettings();
+}
+
+const shortToken = "too-short-token";
+
+describe("config errors fail the program with a message naming the key and the fix", () => {
+  it.each([
+    [
+      "a token shorter than 32 characters",
+      { "mailer-api:authToken": shortToken },
+      /authToken.*at least 32.*Fix: pulumi config set --secret authToken/,
+    ],
+    [
+      "a short previous token",
+      { "mailer-api:previousAuthToken": shortToken },
+      /previousAuthToken.*at least 32/,
+    ],
+    [
+      "a burst below the rate",
+      { "mailer-api:rateLimit": "10", "mailer-api:burstLimit": "5" },
+      /burstLimit.*below rateLimit.*Fix: pulumi config set burstLimit 10/,
+    ],
+    ["a rate limit of 0", { "mailer-api:rateLimit": "0" }, /rateLimit.*"0" must be a whole number/],
+    ["a negative rate limit", { "mailer-api:rateLimit": "-1" }, /rateLimit.*"-1"/],
+    ["a burst limit of 0", { "mailer-api:burstLimit": "0" }, /burstLimit.*"0"/],
+    [
+      "a quota of 0",
+      { "mailer-api:dailyQuota": "0" },
+      /dailyQuota.*"0" must be a whole number above 0/,
+    ],
+    ["a fractional quota", { "mailer-api:dailyQuota": "1.5" }, /dailyQuota/],
+    ["a cache TTL over an hour", { "mailer-api:authorizerCacheTtl": "7200" }, /authorizerCacheTtl/],
+    [
+      "an invalid sender",
+      { "mailer-api:mailFrom": "not-an-address" },
+      /mailFrom.*not a valid email address.*Fix:/,
+    ],
+    ["a display-name sender", { "mailer-api:mailFrom": "Shop <shop@example.com>" }, /mailFrom/],
+    ["an invalid recipient", { "mailer-api:mailTo": "owner@example.com, nope" }, /mailTo.*"nope"/],
+    [
+      "an origin with a path",
+      { "mailer-api:allowedOrigin": "https://www.example.com/contact" },
+      /allowedOrigin/,
+    ],
+  ])("%s", async (_label, config, message) => {
+    const failure = readSettingsWith(config);
+    await expect(failure).rejects.toThrow(message);
+    await expect(failure).rejects.toBeInstanceOf(pulumi.RunError);
+    await failure.catch((error: Error) => expect(error.message).not.toContain(shortToken));
+  });
+
+  it("reads the prod stack's own values when nothing is wrong", async () => {
+    const settings = await readSettingsWith({});
+    expect(settings.rateLimit).toBe(Number(prodConfig.values["mailer-api:rateLimit"]));
+    expect(settings.mailTo).toEqual(prodConfig.values["mailer-api:mailTo"].split(","));
+  });
+
+  it("runs the whole program on the prod stack's values", async () => {
+    await expect(runProdStack()).resolves.toHaveProperty("resources");
+  });
+});
+
+describe("Pulumi.yaml documents every key the program reads", () => {
+  const project = parse(readFileSync(join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    config: Record<
+      string,
+      { type?: string; description?: string; default?: unknown; secret?: boolean }
+    >;
+  };
+
+  it.each([...SETTING_KEYS, ...SECRET_KEYS])("declares %s with a type and a description", (key) => {
+    const declaration = project.config[key];
+    expect(declaration).toBeDefined();
+    expect(["string", "integer"]).toContain(declaration.type);
+    expect(declaration.description?.length).toBeGreaterThan(20);
+  });
+
+  it("requires the token as a secret with no default", () => {
+    expect(project.config.authToken).toMatchObject({ secret: true });
+    expect(project.config.authToken).not.toHaveProperty("default");
+  });
+
+  it("names the project as the stack files and the program expect", () => {
+    expect(project.name).toBe("mailer-api");
+  });
+});

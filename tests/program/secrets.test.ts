@@ -1,0 +1,50 @@
+// The token stays a secret end to end: only digests reach the authorizer, as secrets, and the
+// plaintext appears in no input, output or stack output, in a preview or an update.
+import { sha256Hex } from "../../handlers/token-check";
+import { TEST_AUTH_TOKEN, oneOf, runProdStack, type ProgramRun } from "../harness/pulumi";
+
+const PREVIOUS_TOKEN = "previous-token-0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+
+function everything(run: ProgramRun): string {
+  return JSON.stringify([
+    run.outputs,
+    ...run.resources.map((resource) => [resource.inputs, resource.outputs]),
+  ]);
+}
+
+describe.each([false, true])("with preview = %p", (preview) => {
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runProdStack({
+      preview,
+      config: { "mailer-api:previousAuthToken": PREVIOUS_TOKEN },
+      secretKeys: ["mailer-api:previousAuthToken"],
+    });
+  });
+
+  it("leaks neither token into any resource or output", () => {
+    const dump = everything(run);
+    expect(dump.length).toBeGreaterThan(1000);
+    expect(dump).not.toContain(TEST_AUTH_TOKEN);
+    expect(dump).not.toContain(PREVIOUS_TOKEN);
+  });
+
+  it("gives the authorizer both digests, during a rotation, as a secret", () => {
+    const authorizer = oneOf(run, "aws:lambda/function:Function", "authorizer");
+    const variables = (authorizer.inputs.environment as { variables: Record<string, string> })
+      .variables;
+    expect(variables.AUTH_TOKEN_SHA256).toBe(
+      `${sha256Hex(TEST_AUTH_TOKEN)},${sha256Hex(PREVIOUS_TOKEN)}`,
+    );
+    expect(authorizer.secretPaths).toContain("environment");
+  });
+});
+
+it("gives only the current digest outside a rotation", async () => {
+  const run = await runProdStack();
+  const authorizer = oneOf(run, "aws:lambda/function:Function", "authorizer");
+  const variables = (authorizer.inputs.environment as { variables: Record<string, string> })
+    .variables;
+  expect(variables.AUTH_TOKEN_SHA256).toBe(sha256Hex(TEST_AUTH_TOKEN));
+  expect(oneOf(run, "aws:lambda/function:Function", "mailer").secretPaths).toEqual([]);
+});

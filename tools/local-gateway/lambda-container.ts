@@ -1,0 +1,162 @@
+// A bundled handler run the way Lambda runs it: in its own container (here a worker thread) with
+// only its own environment variables, loaded once and reused, with a timeout. Errors come back as
+// Lambda reports them (errorType, errorMessage), never as the handler's stack.
+import { createInterface } from "node:readline";
+import { Worker } from "node:worker_threads";
+
+export class LambdaInvokeError extends Error {
+  constructor(
+    readonly errorType: string,
+    readonly errorMessage: string,
+  ) {
+    super(`${errorType}: ${errorMessage}`);
+    this.name = "LambdaInvokeError";
+  }
+}
+
+export interface LambdaContainer {
+  invoke(event: unknown, context?: Record<string, unknown>): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export interface LambdaOptions {
+  name: string;
+  /** The bundle's index.js, exporting `handler`. */
+  file: string;
+  /** The function's environment variables: all it sees of process.env. */
+  env: Record<string, string>;
+  timeoutSeconds: number;
+  /** Receives each line the handler logs (its CloudWatch stream). */
+  log: (line: string) => void;
+}
+
+// Plain JavaScript run inside the worker: load the bundle (the cold start), then answer invokes.
+const CONTAINER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+let handler;
+try {
+  handler = require(workerData.file).handler;
+  if (typeof handler !== "function") throw new TypeError("the bundle exports no handler function");
+  parentPort.postMessage({ ready: true });
+} catch (error) {
+  parentPort.postMessage({ ready: false, errorType: (error && error.name) || "Error", errorMessage: String((error && error.message) || error) });
+}
+parentPort.on("message", async ({ id, event, context }) => {
+  try {
+    const result = await handler(event, context);
+    parentPort.postMessage({ id, result: result === undefined ? null : result });
+  } catch (error) {
+    parentPort.postMessage({ id, errorType: (error && error.name) || "Error", errorMessage: String((error && error.message) || error) });
+  }
+});
+`;
+
+interface Reply {
+  id?: number;
+  ready?: boolean;
+  result?: unknown;
+  errorType?: string;
+  errorMessage?: string;
+}
+
+export async function startLambda(options: LambdaOptions): Promise<LambdaContainer> {
+  let worker: Worker | undefined;
+  let starting: Promise<Worker> | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let stopped = false;
+
+  const failAll = (error: Error) => {
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+  };
+
+  const spawn = () =>
+    new Promise<Worker>((resolve, reject) => {
+      const created = new Worker(CONTAINER_SOURCE, {
+        eval: true,
+        workerData: { file: options.file },
+        env: { ...options.env },
+        stdout: true,
+        stderr: true,
+      });
+      for (const stream of [created.stdout, created.stderr]) {
+        createInterface({ input: stream }).on("line", (line) => options.log(line));
+      }
+      created.on("message", (reply: Reply) => {
+        if (reply.ready !== undefined) {
+          if (reply.ready) resolve(created);
+          else {
+            reject(new LambdaInvokeError(reply.errorType ?? "Error", reply.errorMessage ?? ""));
+            void created.terminate();
+          }
+          return;
+        }
+        const waiter = pending.get(reply.id ?? -1);
+        if (waiter === undefined) return;
+        pending.delete(reply.id ?? -1);
+        if (reply.errorType !== undefined) {
+          waiter.reject(new LambdaInvokeError(reply.errorType, reply.errorMessage ?? ""));
+        } else waiter.resolve(reply.result);
+      });
+      // A crashed container is replaced at the next invoke, as Lambda does.
+      created.on("error", (error) => {
+        reject(error);
+        failAll(new LambdaInvokeError("Runtime.ExitError", "the runtime exited"));
+        if (worker === created) worker = undefined;
+      });
+      created.on("exit", () => {
+        failAll(new LambdaInvokeError("Runtime.ExitError", "the runtime exited"));
+        if (worker === created) worker = undefined;
+      });
+    });
+
+  const container = async (): Promise<Worker> => {
+    if (worker !== undefined) return worker;
+    starting ??= spawn().finally(() => {
+      starting = undefined;
+    });
+    worker = await starting;
+    return worker;
+  };
+
+  await container();
+
+  return {
+    async invoke(event, context = {}) {
+      if (stopped) throw new LambdaInvokeError("Runtime.Stopped", "the function is stopped");
+      const target = await container();
+      const id = nextId++;
+      return new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(
+            new LambdaInvokeError(
+              "Sandbox.Timedout",
+              `Task timed out after ${options.timeoutSeconds.toFixed(2)} seconds`,
+            ),
+          );
+          // Lambda discards a container whose invoke timed out.
+          void target.terminate();
+        }, options.timeoutSeconds * 1000);
+        pending.set(id, {
+          resolve: (value) => {
+            clearTimeout(timer);
+            resolve(value);
+          },
+          reject: (error) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        });
+        target.postMessage({ id, event, context: { ...context, functionName: options.name } });
+      });
+    },
+    async stop() {
+      stopped = true;
+      const current = worker;
+      worker = undefined;
+      if (current !== undefined) await current.terminate();
+    },
+  };
+}
