@@ -17,6 +17,14 @@ export interface MailerApi {
   definitionInputs: pulumi.Input<unknown>[];
 }
 
+/** Declares one of the API's definitions, recording its inputs for the redeploy trigger. */
+type Define = <A extends object, R extends pulumi.Resource>(
+  Resource: new (name: string, args: A, options?: pulumi.CustomResourceOptions) => R,
+  name: string,
+  args: A,
+  options?: pulumi.CustomResourceOptions,
+) => R;
+
 export function createApi(settings: MailerSettings, functions: MailerFunctions): MailerApi {
   const restApi = new aws.apigateway.RestApi("api", {
     description: "mailer-api: sends the contact form's messages by email",
@@ -26,43 +34,31 @@ export function createApi(settings: MailerSettings, functions: MailerFunctions):
   });
   const definitionInputs: pulumi.Input<unknown>[] = [];
   const definitions: pulumi.Resource[] = [];
-  const define = <T extends pulumi.Resource, A extends object>(
-    make: (name: string, args: A) => T,
-    name: string,
-    args: A,
-  ): T => {
-    definitionInputs.push({ name, ...args });
-    const resource = make(name, args);
+  const define: Define = (Resource, name, args, options) => {
+    definitionInputs.push({ type: Resource.name, name, ...args });
+    const resource = new Resource(name, args, options);
     definitions.push(resource);
     return resource;
   };
 
   const authorizer = createTokenAuthorizer(restApi, functions.authorizer, settings);
 
-  const post = define(
-    (n, a: aws.apigateway.MethodArgs) => new aws.apigateway.Method(n, a),
-    "post",
-    {
-      restApi: restApi.id,
-      resourceId: restApi.rootResourceId,
-      httpMethod: "POST",
-      authorization: "CUSTOM",
-      authorizerId: authorizer.id,
-      apiKeyRequired: true,
-    },
-  );
-  define(
-    (n, a: aws.apigateway.IntegrationArgs) => new aws.apigateway.Integration(n, a),
-    "post-to-mailer",
-    {
-      restApi: restApi.id,
-      resourceId: post.resourceId,
-      httpMethod: post.httpMethod,
-      type: "AWS_PROXY",
-      integrationHttpMethod: "POST",
-      uri: functions.mailer.invokeArn,
-    },
-  );
+  const post = define(aws.apigateway.Method, "post", {
+    restApi: restApi.id,
+    resourceId: restApi.rootResourceId,
+    httpMethod: "POST",
+    authorization: "CUSTOM",
+    authorizerId: authorizer.id,
+    apiKeyRequired: true,
+  });
+  define(aws.apigateway.Integration, "post-to-mailer", {
+    restApi: restApi.id,
+    resourceId: post.resourceId,
+    httpMethod: post.httpMethod,
+    type: "AWS_PROXY",
+    integrationHttpMethod: "POST",
+    uri: functions.mailer.invokeArn,
+  });
   new aws.lambda.Permission("api-invokes-mailer", {
     action: "lambda:InvokeFunction",
     function: functions.mailer.name,
@@ -75,7 +71,7 @@ export function createApi(settings: MailerSettings, functions: MailerFunctions):
   const cors = corsHeaders(settings.allowedOrigin);
   for (const answer of Object.values(GATEWAY_ANSWERS)) {
     define(
-      (n, a: aws.apigateway.ResponseArgs) => new aws.apigateway.Response(n, a),
+      aws.apigateway.Response,
       `gateway-${answer.responseType.toLowerCase().replace(/_/g, "-")}`,
       {
         restApiId: restApi.id,
@@ -119,51 +115,34 @@ function createTokenAuthorizer(
 function definePreflight(
   restApi: aws.apigateway.RestApi,
   allowedOrigin: string,
-  define: <T extends pulumi.Resource, A extends object>(
-    make: (name: string, args: A) => T,
-    name: string,
-    args: A,
-  ) => T,
+  define: Define,
 ): void {
   const headers = preflightHeaders(allowedOrigin);
-  const options = define(
-    (n, a: aws.apigateway.MethodArgs) => new aws.apigateway.Method(n, a),
-    "options",
-    {
-      restApi: restApi.id,
-      resourceId: restApi.rootResourceId,
-      httpMethod: "OPTIONS",
-      authorization: "NONE",
-      apiKeyRequired: false,
-    },
-  );
-  const integration = define(
-    (n, a: aws.apigateway.IntegrationArgs) => new aws.apigateway.Integration(n, a),
-    "options-preflight",
-    {
-      restApi: restApi.id,
-      resourceId: options.resourceId,
-      httpMethod: options.httpMethod,
-      type: "MOCK",
-      requestTemplates: { "application/json": '{"statusCode": 200}' },
-    },
-  );
-  const methodResponse = define(
-    (n, a: aws.apigateway.MethodResponseArgs) => new aws.apigateway.MethodResponse(n, a),
-    "options-200",
-    {
-      restApi: restApi.id,
-      resourceId: options.resourceId,
-      httpMethod: options.httpMethod,
-      statusCode: "200",
-      responseParameters: Object.fromEntries(
-        Object.keys(headers).map((header) => [`method.response.header.${header}`, true]),
-      ),
-    },
-  );
+  const options = define(aws.apigateway.Method, "options", {
+    restApi: restApi.id,
+    resourceId: restApi.rootResourceId,
+    httpMethod: "OPTIONS",
+    authorization: "NONE",
+    apiKeyRequired: false,
+  });
+  const integration = define(aws.apigateway.Integration, "options-preflight", {
+    restApi: restApi.id,
+    resourceId: options.resourceId,
+    httpMethod: options.httpMethod,
+    type: "MOCK",
+    requestTemplates: { "application/json": '{"statusCode": 200}' },
+  });
+  const methodResponse = define(aws.apigateway.MethodResponse, "options-200", {
+    restApi: restApi.id,
+    resourceId: options.resourceId,
+    httpMethod: options.httpMethod,
+    statusCode: "200",
+    responseParameters: Object.fromEntries(
+      Object.keys(headers).map((header) => [`method.response.header.${header}`, true]),
+    ),
+  });
   define(
-    (n, a: aws.apigateway.IntegrationResponseArgs) =>
-      new aws.apigateway.IntegrationResponse(n, a, { dependsOn: [integration] }),
+    aws.apigateway.IntegrationResponse,
     "options-200-headers",
     {
       restApi: restApi.id,
@@ -177,5 +156,7 @@ function definePreflight(
         ]),
       ),
     },
+    // API Gateway refuses an integration response before its integration exists.
+    { dependsOn: [integration] },
   );
 }
