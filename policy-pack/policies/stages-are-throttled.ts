@@ -1,0 +1,117 @@
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import {
+  TYPES,
+  UNKNOWN,
+  describe,
+  ofType,
+  read,
+  relatedThrough,
+  restApiKey,
+} from "./stack-resources";
+
+export interface StagesAreThrottledConfig {
+  maxRateLimit: number;
+  maxBurstLimit: number;
+  /** Stage names that must be throttled; empty means every stage. */
+  stages: string[];
+}
+
+/**
+ * Throttling counts only when it covers the whole stage: method settings on the `*\/*` path with
+ * both a rate and a burst limit. API Gateway reads -1 as "no limit", so it counts as missing.
+ */
+export const stagesAreThrottled: StackValidationPolicy = {
+  name: "apigateway-stages-throttled",
+  description:
+    "Every API Gateway stage must have stage-wide (*/*) method settings with a positive rate and burst limit, within the configured maxima.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps:
+    'Declare an aws.apigateway.MethodSettings with `stageName: stage.stageName`, `methodPath: "*/*"` and `settings: { throttlingRateLimit, throttlingBurstLimit }` above 0 and within the pack\'s maxima.',
+  configSchema: {
+    properties: {
+      maxRateLimit: { type: "number", default: 10000, exclusiveMinimum: 0 },
+      maxBurstLimit: { type: "number", default: 5000, exclusiveMinimum: 0 },
+      stages: {
+        type: "array",
+        items: { type: "string" },
+        default: [],
+        description: "Names of the stages that must be throttled; empty for every stage.",
+      },
+    },
+  },
+  validateStack: (args, reportViolation) => {
+    const config = args.getConfig<StagesAreThrottledConfig>();
+    const stages = ofType(args.resources, TYPES.stage);
+    const settings = ofType(args.resources, TYPES.methodSettings);
+
+    const apisWithMethods = new Set(ofType(args.resources, TYPES.method).map(restApiKey));
+    for (const api of apisWithMethods) {
+      if (stages.some((stage) => restApiKey(stage) === api)) continue;
+      const apiResource = args.resources.find((resource) => resource.urn === api);
+      reportViolation(
+        `${apiResource ? describe(apiResource) : "A REST API"} has methods but no aws.apigateway.Stage in this stack, so no throttled stage serves it.`,
+        apiResource?.urn,
+      );
+    }
+
+    for (const stage of stages) {
+      const stageName = read(stage, "stageName");
+      if (
+        config.stages.length > 0 &&
+        typeof stageName === "string" &&
+        !config.stages.includes(stageName)
+      ) {
+        continue;
+      }
+      const stageWide = settings.filter(
+        (setting) => appliesTo(setting, stage) && read(setting, "methodPath") === "*/*",
+      );
+      if (stageWide.length === 0) {
+        reportViolation(
+          `${describe(stage)} has no stage-wide ("*/*") method settings, so nothing limits its request rate.`,
+          stage.urn,
+        );
+        continue;
+      }
+      const problems = stageWide.map((setting) => limitProblem(setting, config));
+      if (problems.every((problem) => problem !== undefined)) {
+        reportViolation(`${describe(stage)}: ${problems[0]}`, stage.urn);
+      }
+    }
+  },
+};
+
+/** Whether method settings are those of this stage: through the stage, or by name on the same API. */
+function appliesTo(setting: PolicyResource, stage: PolicyResource): boolean {
+  if (relatedThrough(setting, "stageName", TYPES.stage).some((dep) => dep.urn === stage.urn)) {
+    return true;
+  }
+  const settingStage = read(setting, "stageName");
+  const stageName = read(stage, "stageName");
+  return (
+    typeof settingStage === "string" &&
+    settingStage === stageName &&
+    restApiKey(setting) === restApiKey(stage)
+  );
+}
+
+function limitProblem(
+  setting: PolicyResource,
+  config: StagesAreThrottledConfig,
+): string | undefined {
+  const rate = read(setting, "settings", "throttlingRateLimit");
+  const burst = read(setting, "settings", "throttlingBurstLimit");
+  for (const [label, value, max] of [
+    ["throttlingRateLimit", rate, config.maxRateLimit],
+    ["throttlingBurstLimit", burst, config.maxBurstLimit],
+  ] as const) {
+    if (value === UNKNOWN) return `${label} is not known before deployment; set it to a number.`;
+    if (typeof value !== "number") return `${label} is not set, so the stage is not rate limited.`;
+    if (value <= 0) {
+      return `${label} is ${value}${value === -1 ? ' (API Gateway\'s "no limit")' : ""}; it must be above 0.`;
+    }
+    if (value > max) return `${label} is ${value}, above the allowed maximum of ${max}.`;
+  }
+  return undefined;
+}
