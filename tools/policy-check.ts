@@ -1,0 +1,75 @@
+// `npm run policy`: checks a Pulumi program against the policy pack with no cloud and no CLI.
+// Exit status: 0 no mandatory violation, 1 mandatory violations, 2 the check could not run.
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { PROJECT_ROOT } from "../infra/bundle";
+import {
+  REPORT_FORMATS,
+  formatReport,
+  mandatory,
+  summaryLine,
+  type ReportFormat,
+} from "./policy-check/report";
+import { CheckError, runPolicyCheck } from "./policy-check/run-check";
+
+const USAGE = `usage: npm run policy -- [--program DIR] [--stack NAME] [--policy-pack DIR]
+                         [--policy-pack-config FILE] [--format text|json|junit|sarif] [--output FILE]`;
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        program: { type: "string", default: PROJECT_ROOT },
+        stack: { type: "string", default: "prod" },
+        "policy-pack": { type: "string", default: resolve(PROJECT_ROOT, "policy-pack") },
+        "policy-pack-config": { type: "string" },
+        format: { type: "string", default: "text" },
+        output: { type: "string" },
+        help: { type: "boolean", default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const format = values.format as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) {
+    console.error(`unknown format "${values.format}"\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const result = await runPolicyCheck({
+      programDir: values.program,
+      stackName: values.stack,
+      packDir: values["policy-pack"],
+      policyConfigFile: values["policy-pack-config"],
+    });
+    const report = formatReport(result, format);
+    if (values.output) {
+      writeFileSync(values.output, `${report}\n`);
+      console.log(format === "text" ? report : summaryLine(result));
+    } else {
+      console.log(report);
+    }
+    return mandatory(result).length > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof CheckError) {
+      console.error(`Policy check could not run: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+main()
+  .then((status) => process.exit(status))
+  .catch((error: unknown) => {
+    console.error(`Policy check could not run: ${error instanceof Error ? error.message : error}`);
+    process.exit(2);
+  });

@@ -1,0 +1,102 @@
+// The offline policy check: the program runs under mocks as a preview (no cloud, no CLI), and
+// the real policy pack judges what it registered, over the same protocol the engine uses.
+import { existsSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { parse } from "yaml";
+import { readFileSync } from "node:fs";
+import { runProgramUnderMocks } from "../pulumi-mock-runner";
+import { AnalyzerClient, type Diagnostic } from "./analyzer-client";
+import { readPolicyConfigFile, resolvePolicyConfig } from "./policy-config";
+import type { CheckResult } from "./report";
+
+export interface CheckOptions {
+  programDir: string;
+  stackName: string;
+  packDir: string;
+  policyConfigFile?: string;
+}
+
+/** Something kept the check from running at all (exit status 2), as opposed to violations. */
+export class CheckError extends Error {}
+
+export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult> {
+  const started = Date.now();
+  const programDir = resolve(options.programDir);
+  const packDir = resolve(options.packDir);
+  if (!existsSync(resolve(programDir, "Pulumi.yaml"))) {
+    throw new CheckError(`${programDir} has no Pulumi.yaml: not a Pulumi program`);
+  }
+  if (!existsSync(resolve(packDir, "PulumiPolicy.yaml"))) {
+    throw new CheckError(`${packDir} has no PulumiPolicy.yaml: not a policy pack`);
+  }
+  const fileConfig = guard("policy pack config", () =>
+    readPolicyConfigFile(options.policyConfigFile),
+  );
+
+  // Start the pack while the program runs: both take about a second.
+  const analyzerStarting = AnalyzerClient.start(packDir);
+  analyzerStarting.catch(() => undefined);
+  let run;
+  try {
+    run = await runProgramUnderMocks({ programDir, stackName: options.stackName, preview: true });
+  } catch (error) {
+    analyzerStarting.then((client) => client.stop()).catch(() => undefined);
+    throw new CheckError(`the program failed under preview: ${messageOf(error)}`);
+  }
+  const analyzer = await analyzerStarting.catch((error: unknown) => {
+    throw new CheckError(`the policy pack could not start: ${messageOf(error)}`);
+  });
+  try {
+    const pack = await analyzer.info();
+    await analyzer.configure(
+      guard("policy pack config", () => resolvePolicyConfig(pack, fileConfig)),
+    );
+    const diagnostics: Diagnostic[] = [];
+    for (const resource of run.resources) diagnostics.push(...(await analyzer.analyze(resource)));
+    diagnostics.push(...(await analyzer.analyzeStack(run.resources)));
+    return {
+      pack,
+      packSource: `local: ${relative(process.cwd(), packDir) || "."}`,
+      programDir,
+      programEntry: relative(process.cwd(), programEntryFile(programDir)) || "index.ts",
+      stackName: options.stackName,
+      resourceCount: run.resources.length,
+      diagnostics: dedupe(diagnostics),
+      durationMs: Date.now() - started,
+    };
+  } catch (error) {
+    if (error instanceof CheckError) throw error;
+    throw new CheckError(`the policy pack failed: ${messageOf(error)}`);
+  } finally {
+    analyzer.stop();
+  }
+}
+
+function programEntryFile(programDir: string): string {
+  const project = parse(readFileSync(resolve(programDir, "Pulumi.yaml"), "utf8")) as {
+    main?: string;
+  };
+  return resolve(programDir, project.main ?? "index.ts");
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((diagnostic) => {
+    const key = `${diagnostic.policyName}|${diagnostic.urn}|${diagnostic.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function guard<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new CheckError(`bad ${what}: ${messageOf(error)}`);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
