@@ -23,7 +23,7 @@ export const prodValue = (key: string): string => {
 };
 
 /** jest keeps its own module registry: load the program in a fresh one on each run. */
-function loadInIsolation(entry: string): unknown {
+export function loadInIsolation(entry: string): unknown {
   let program: unknown;
   jest.isolateModules(() => {
     program = require(entry);

@@ -1,0 +1,66 @@
+import { methodsRequireAuthorizer } from "../../policy-pack/policies/methods-require-authorizer";
+import { BOTH_MODES, runFixture, validateStack } from "../harness/policy";
+
+describe.each(BOTH_MODES)("apigateway-methods-require-authorizer in %s", (_mode, preview) => {
+  it("passes a token-authorized POST with an open OPTIONS preflight", async () => {
+    const outcome = await validateStack(
+      methodsRequireAuthorizer,
+      await runFixture("good-token-authorizer", preview),
+    );
+    expect(outcome).toEqual({ violations: [] });
+  });
+
+  it("passes a Cognito-authorized method", async () => {
+    const outcome = await validateStack(
+      methodsRequireAuthorizer,
+      await runFixture("good-cognito-authorizer", preview),
+    );
+    expect(outcome.violations).toEqual([]);
+  });
+
+  it("refuses a method with no authorizer", async () => {
+    const run = await runFixture("bad-no-authorizer", preview);
+    const outcome = await validateStack(methodsRequireAuthorizer, run);
+    expect(outcome.violations).toEqual([
+      {
+        message: expect.stringMatching(
+          /Method "post-root" \(POST\) has authorization "NONE"; it must be CUSTOM or COGNITO_USER_POOLS/,
+        ),
+        urn: run.resources.find((r) => r.name === "post-root")?.urn,
+      },
+    ]);
+  });
+
+  it("refuses an open second method even when the first is protected", async () => {
+    const outcome = await validateStack(
+      methodsRequireAuthorizer,
+      await runFixture("bad-second-method-open", preview),
+    );
+    expect(outcome.violations).toHaveLength(1);
+    expect(outcome.violations[0].message).toContain('"get-items" (GET)');
+  });
+
+  it("counts AWS_IAM only when the config allows it", async () => {
+    const run = await runFixture("bad-no-authorizer", preview);
+    const iam = structuredClone(run);
+    const method = iam.resources.find((resource) => resource.name === "post-root");
+    if (!method) throw new Error("fixture changed");
+    method.inputs.authorization = "AWS_IAM";
+    expect((await validateStack(methodsRequireAuthorizer, iam)).violations).toHaveLength(1);
+    expect(
+      (
+        await validateStack(methodsRequireAuthorizer, iam, {
+          config: { allowIamAuthorization: true },
+        })
+      ).violations,
+    ).toEqual([]);
+  });
+});
+
+it("is mandatory, with remediation steps and a config schema", () => {
+  expect(methodsRequireAuthorizer).toMatchObject({
+    enforcementLevel: "mandatory",
+    remediationSteps: expect.stringContaining("CUSTOM"),
+    configSchema: { properties: { allowIamAuthorization: { type: "boolean", default: false } } },
+  });
+});
