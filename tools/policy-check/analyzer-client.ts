@@ -195,13 +195,18 @@ function resourceOptions(resource: RegisteredResource): unknown {
   return options;
 }
 
+function withoutPrefix(text: string, prefix: string): string {
+  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
+}
+
 function diagnostics(reply: any): Diagnostic[] {
   return reply.getDiagnosticsList().map((diagnostic: any) => ({
     policyName: diagnostic.getPolicyname(),
     policyPackName: diagnostic.getPolicypackname(),
     policyPackVersion: diagnostic.getPolicypackversion(),
     description: diagnostic.getDescription(),
-    message: diagnostic.getMessage(),
+    // The pack puts the policy's description before the message; reports show it apart.
+    message: withoutPrefix(diagnostic.getMessage(), `${diagnostic.getDescription()}\n`),
     enforcementLevel: LEVELS[diagnostic.getEnforcementlevel()],
     urn: diagnostic.getUrn(),
   }));
