@@ -195,5 +195,7 @@ function xml(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+    .split("")
+    .filter((char) => char >= " " || char === "\n" || char === "\t" || char === "\r")
+    .join("");
 }
