@@ -3,6 +3,18 @@
 // SDK message, identity or account detail reaches the caller.
 import { HttpError } from "./http";
 
+/** Node's socket errors: SES (or the local endpoint) could not be reached at all. */
+const NETWORK_ERROR_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+]);
+
 const THROTTLING_ERRORS = new Set([
   "Throttling",
   "ThrottlingException",
@@ -41,7 +53,7 @@ export function classifySesError(error: unknown): HttpError {
       ? "ses-rejected"
       : /NotVerified|MailFromDomain/i.test(name) || /not verified/i.test(message)
         ? "ses-identity-not-verified"
-        : status === undefined
+        : isNetworkError(error, message)
           ? "ses-unreachable"
           : "ses-error";
   return new HttpError(502, "The email could not be sent", {}, reason);
@@ -51,4 +63,12 @@ function errorName(error: unknown): string {
   if (typeof error !== "object" || error === null) return "";
   const { name, Code, code } = error as { name?: unknown; Code?: unknown; code?: unknown };
   return String(Code ?? code ?? name ?? "");
+}
+
+function isNetworkError(error: unknown, message: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && NETWORK_ERROR_CODES.has(code)) return true;
+  // The SDK wraps a non-Error rejection (a socket error from another realm, as in a sandbox) as
+  // "AWS SDK error wrapper for Error: connect ECONNREFUSED ...": the code survives in the message.
+  return (message.match(/\bE[A-Z_]+\b/g) ?? []).some((word) => NETWORK_ERROR_CODES.has(word));
 }

@@ -35,8 +35,8 @@ function optionsFor(name: HandlerName, outDir: string): BuildOptions {
     target: ESBUILD_TARGET,
     // The AWS SDK's ES module builds tree-shake far better than its CommonJS ones.
     mainFields: ["module", "main"],
-    // The SDK loads node:http with import(); as a require() the bundle needs no ES module loader,
-    // so it also runs where dynamic import is unavailable (a vm context, as in jest).
+    // The SDK's ES builds load node:http with import(); as require() the CommonJS bundle needs no
+    // ES module loader (jest's vm sandbox refuses import() without --experimental-vm-modules).
     supported: { "dynamic-import": false },
     minify: true,
     treeShaking: true,

@@ -201,8 +201,11 @@ describe("bundled mailer when SES cannot be reached", () => {
       ...MAILER_ENV,
       AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${closedPort}`,
     });
+    logLines.length = 0;
     const answer = await unreachable.handler(post(JSON.stringify({ message: "m" })));
     expect(answer.statusCode).toBe(502);
+    // The refused connection itself, not some other failure that also maps to 502.
+    expect(JSON.parse(logLines[0])).toMatchObject({ status: 502, reason: "ses-unreachable" });
     expect(JSON.parse(answer.body)).toEqual({ error: "The email could not be sent" });
     expect(answer.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at /);
   });

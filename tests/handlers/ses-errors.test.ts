@@ -31,4 +31,21 @@ describe("classifySesError", () => {
     expect(answer.message).toBe("The email could not be sent");
     expect(answer.message).not.toMatch(/verified|arn:|ECONNREFUSED/);
   });
+
+  it.each([
+    [sdkError("MessageRejected", "Email address is not verified", 400), "ses-rejected"],
+    [sdkError("MailFromDomainNotVerifiedException", "domain", 400), "ses-identity-not-verified"],
+    [
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
+      "ses-unreachable",
+    ],
+    [Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" }), "ses-unreachable"],
+    [
+      new Error("AWS SDK error wrapper for Error: connect ECONNREFUSED 1.2.3.4:443"),
+      "ses-unreachable",
+    ],
+    [new TypeError("a bug, not the network"), "ses-error"],
+  ])("labels the failure for the log line (%#)", (error, reason) => {
+    expect(classifySesError(error).reason).toBe(reason);
+  });
 });

@@ -30,8 +30,10 @@ export function evaluateAuthorizerResult(result: unknown, methodArn: string): Au
   const context = contextOf(answer.context);
   if (context === undefined) return { kind: "invalid" };
 
+  // IAM compares actions case-insensitively and resources case-sensitively.
   const applies = (statement: Statement) =>
-    matchesAny(statement.Action, "execute-api:Invoke") && matchesAny(statement.Resource, methodArn);
+    matchesAny(statement.Action, "execute-api:invoke", true) &&
+    matchesAny(statement.Resource, methodArn, false);
   const denied = statements.some((s) => s.Effect === "Deny" && applies(s));
   const allowed = statements.some((s) => s.Effect === "Allow" && applies(s));
   if (denied || !allowed) return { kind: "deny" };
@@ -63,12 +65,16 @@ function contextOf(context: unknown): Record<string, string | number | boolean> 
   return Object.fromEntries(entries) as Record<string, string | number | boolean>;
 }
 
-function matchesAny(patterns: unknown, value: string): boolean {
+function matchesAny(patterns: unknown, value: string, ignoreCase: boolean): boolean {
   const list = Array.isArray(patterns) ? patterns : [patterns];
-  return list.some((pattern) => typeof pattern === "string" && wildcardMatch(pattern, value));
+  return list.some(
+    (pattern) =>
+      typeof pattern === "string" &&
+      wildcardMatch(ignoreCase ? pattern.toLowerCase() : pattern, value),
+  );
 }
 
-/** IAM wildcards: `*` any run of characters, `?` any one character; case-sensitive. */
+/** IAM wildcards: `*` any run of characters, `?` any one character. */
 export function wildcardMatch(pattern: string, value: string): boolean {
   const source = pattern
     .split("")

@@ -21,7 +21,11 @@ import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { corsHeaders, preflightHeaders } from "../../handlers/cors";
 import { TOKEN_HEADER, TOKEN_VALIDATION_EXPRESSION } from "../../infra/authorizer-contract";
-import { GATEWAY_ANSWERS, gatewayAnswerBody, type GatewayAnswer } from "../../infra/gateway-responses";
+import {
+  GATEWAY_ANSWERS,
+  gatewayAnswerBody,
+  type GatewayAnswer,
+} from "../../infra/gateway-responses";
 import type { MailerSettings } from "../../infra/settings";
 import { createAuthorizerCache } from "./authorizer-cache";
 import { evaluateAuthorizerResult } from "./authorizer-result";
@@ -38,8 +42,16 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
  * the DEFAULT_4XX/DEFAULT_5XX gateway responses' headers (CORS included) and keep their status.
  */
 export const LOCAL_ONLY_ANSWERS = {
-  requestTooLarge: { responseType: "REQUEST_TOO_LARGE", statusCode: 413, message: "Request Too Long" },
-  integrationFailure: { responseType: "DEFAULT_5XX", statusCode: 502, message: "Internal server error" },
+  requestTooLarge: {
+    responseType: "REQUEST_TOO_LARGE",
+    statusCode: 413,
+    message: "Request Too Long",
+  },
+  integrationFailure: {
+    responseType: "DEFAULT_5XX",
+    statusCode: 502,
+    message: "Internal server error",
+  },
 } as const satisfies Record<string, GatewayAnswer>;
 
 export interface GatewayRequest {
@@ -101,7 +113,11 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const answer = (gatewayAnswer: GatewayAnswer, outcome: string): GatewayResponse => ({
     statusCode: gatewayAnswer.statusCode,
-    headers: { "Content-Type": "application/json", ...cors, "x-amzn-ErrorType": errorType(gatewayAnswer) },
+    headers: {
+      "Content-Type": "application/json",
+      ...cors,
+      "x-amzn-ErrorType": errorType(gatewayAnswer),
+    },
     body: Buffer.from(gatewayAnswerBody(gatewayAnswer)),
     outcome,
   });
@@ -135,7 +151,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (request.method === "OPTIONS") {
       return {
         statusCode: 200,
-        headers: { "Content-Type": "application/json", ...preflightHeaders(settings.allowedOrigin) },
+        headers: {
+          "Content-Type": "application/json",
+          ...preflightHeaders(settings.allowedOrigin),
+        },
         body: Buffer.alloc(0),
         outcome: "preflight",
       };
@@ -185,7 +204,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       planBuckets.set(apiKey.id, planBucket);
     }
     if (!planBucket.tryTake()) return answer(GATEWAY_ANSWERS.throttled, "throttled");
-    if (!quota.tryConsume(apiKey.id)) return answer(GATEWAY_ANSWERS.quotaExceeded, "quota-exceeded");
+    if (!quota.tryConsume(apiKey.id))
+      return answer(GATEWAY_ANSWERS.quotaExceeded, "quota-exceeded");
     if (!stageBucket.tryTake()) return answer(GATEWAY_ANSWERS.throttled, "throttled");
 
     const event = proxyEvent(

@@ -3,14 +3,20 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
-import { MAX_PAYLOAD_BYTES, LOCAL_ONLY_ANSWERS, type Gateway, type GatewayResponse } from "./gateway";
+import {
+  MAX_PAYLOAD_BYTES,
+  LOCAL_ONLY_ANSWERS,
+  type Gateway,
+  type GatewayResponse,
+} from "./gateway";
 
 export const WEB_DIR = join(__dirname, "..", "..", "web");
 /** The tag in web/index.html that tells the page where the API is. */
 const API_URL_META = /(<meta\s+name="mailer-api-url"\s+content=")[^"]*(")/;
 
 export interface FrontOptions {
-  gateway: Gateway;
+  /** The gateway, once its Lambdas are up (until then the API answers 503). */
+  gateway: () => Gateway | undefined;
   stage: string;
   /** The API URL the page posts to; read when a page is served (the port is known late). */
   apiUrl: () => string;
@@ -37,7 +43,13 @@ async function route(options: FrontOptions, req: IncomingMessage, res: ServerRes
   const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
   const stagePrefix = `/${options.stage}`;
   if (pathname === stagePrefix || pathname.startsWith(`${stagePrefix}/`)) {
-    const response = await callGateway(options.gateway, req);
+    const gateway = options.gateway();
+    if (gateway === undefined) {
+      res.writeHead(503, { "Content-Type": "application/json", "Retry-After": "1" });
+      res.end(JSON.stringify({ message: "Service Unavailable" }));
+      return;
+    }
+    const response = await callGateway(gateway, req);
     send(res, response);
     options.log(
       `${method} ${pathname} -> ${response.statusCode} ${response.outcome} (${Date.now() - started} ms)`,

@@ -63,12 +63,20 @@ export async function startLambda(options: LambdaOptions): Promise<LambdaContain
   let worker: Worker | undefined;
   let starting: Promise<Worker> | undefined;
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<
+    number,
+    { worker: Worker; resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
   let stopped = false;
 
-  const failAll = (error: Error) => {
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
+  /** Fails the invokes running in a container that is gone, and forgets the container. */
+  const discard = (gone: Worker) => {
+    if (worker === gone) worker = undefined;
+    for (const [id, waiter] of pending) {
+      if (waiter.worker !== gone) continue;
+      pending.delete(id);
+      waiter.reject(new LambdaInvokeError("Runtime.ExitError", "the runtime exited"));
+    }
   };
 
   const spawn = () =>
@@ -102,13 +110,9 @@ export async function startLambda(options: LambdaOptions): Promise<LambdaContain
       // A crashed container is replaced at the next invoke, as Lambda does.
       created.on("error", (error) => {
         reject(error);
-        failAll(new LambdaInvokeError("Runtime.ExitError", "the runtime exited"));
-        if (worker === created) worker = undefined;
+        discard(created);
       });
-      created.on("exit", () => {
-        failAll(new LambdaInvokeError("Runtime.ExitError", "the runtime exited"));
-        if (worker === created) worker = undefined;
-      });
+      created.on("exit", () => discard(created));
     });
 
   const container = async (): Promise<Worker> => {
@@ -137,9 +141,11 @@ export async function startLambda(options: LambdaOptions): Promise<LambdaContain
             ),
           );
           // Lambda discards a container whose invoke timed out.
+          discard(target);
           void target.terminate();
         }, options.timeoutSeconds * 1000);
         pending.set(id, {
+          worker: target,
           resolve: (value) => {
             clearTimeout(timer);
             resolve(value);

@@ -1,0 +1,341 @@
+// The gateway pipeline with small fake handlers and an injected clock: the order of API Gateway's
+// checks, the events each Lambda receives, and the answers for every refusal.
+import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
+import { corsHeaders } from "../../handlers/cors";
+import { LambdaInvokeError } from "../../tools/local-gateway/lambda-container";
+import {
+  createGateway,
+  type GatewayOptions,
+  type GatewayRequest,
+} from "../../tools/local-gateway/gateway";
+
+const TOKEN = "t".repeat(40);
+const USAGE_KEY = { id: "key-id", value: "usage-key-value" };
+const ORIGIN = "http://127.0.0.1:9999";
+const API = { region: "eu-west-1", accountId: "123456789012", apiId: "abc123", stage: "prod" };
+
+function allow(extra: Record<string, unknown> = {}) {
+  return {
+    principalId: "website-visitor",
+    policyDocument: {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "execute-api:Invoke",
+          Resource: "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/*",
+        },
+      ],
+    },
+    usageIdentifierKey: USAGE_KEY.value,
+    context: { authorizedBy: "test" },
+    ...extra,
+  };
+}
+
+function setup(overrides: Partial<GatewayOptions> & { limits?: Record<string, number> } = {}) {
+  let time = Date.UTC(2026, 10, 25, 10, 0, 0);
+  const authorizerEvents: APIGatewayTokenAuthorizerEvent[] = [];
+  const mailerEvents: APIGatewayProxyEvent[] = [];
+  const gateway = createGateway({
+    api: API,
+    settings: {
+      allowedOrigin: ORIGIN,
+      rateLimit: 2,
+      burstLimit: 3,
+      dailyQuota: 100,
+      authorizerCacheTtl: 300,
+      ...overrides.limits,
+    },
+    usagePlanKeys: [USAGE_KEY],
+    invokeAuthorizer: async (event) => {
+      authorizerEvents.push(event as APIGatewayTokenAuthorizerEvent);
+      const token = (event as APIGatewayTokenAuthorizerEvent).authorizationToken;
+      if (token !== TOKEN) throw new LambdaInvokeError("Error", "Unauthorized");
+      return allow();
+    },
+    invokeMailer: async (event) => {
+      mailerEvents.push(event as APIGatewayProxyEvent);
+      return { statusCode: 200, headers: corsHeaders(ORIGIN), body: '{"messageId":"m-1"}' };
+    },
+    now: () => time,
+    ...overrides,
+  });
+  const send = (request: Partial<GatewayRequest> = {}) =>
+    gateway.handle({
+      method: "POST",
+      url: "/prod",
+      headers: [["authtoken", TOKEN]],
+      body: Buffer.alloc(0),
+      sourceIp: "127.0.0.1",
+      ...request,
+    });
+  return {
+    gateway,
+    send,
+    authorizerEvents,
+    mailerEvents,
+    advance: (ms: number) => {
+      time += ms;
+    },
+  };
+}
+
+const json = (body: Buffer) => JSON.parse(body.toString("utf8")) as unknown;
+
+describe("routing", () => {
+  it.each([
+    ["GET", "/prod"],
+    ["PUT", "/prod/"],
+    ["POST", "/prod/other"],
+    ["POST", "/prod/other/deeper"],
+  ])("%s %s is 403 Missing Authentication Token, with CORS", async (method, url) => {
+    const { send, authorizerEvents } = setup();
+    const response = await send({ method, url });
+    expect(response.statusCode).toBe(403);
+    expect(json(response.body)).toEqual({ message: "Missing Authentication Token" });
+    expect(response.headers["Access-Control-Allow-Origin"]).toBe(ORIGIN);
+    expect(authorizerEvents).toHaveLength(0);
+  });
+
+  it("answers the preflight without the token or the authorizer", async () => {
+    const { send, authorizerEvents } = setup();
+    const response = await send({ method: "OPTIONS", headers: [["Origin", ORIGIN]] });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["Access-Control-Allow-Origin"]).toBe(ORIGIN);
+    expect(response.headers["Access-Control-Allow-Headers"]).toContain("authtoken");
+    expect(response.headers["Access-Control-Max-Age"]).toBe("600");
+    expect(authorizerEvents).toHaveLength(0);
+  });
+
+  it("takes /prod and /prod/ (with a query) as the root resource", async () => {
+    const { send, mailerEvents } = setup();
+    expect((await send({ url: "/prod" })).statusCode).toBe(200);
+    expect((await send({ url: "/prod/?ref=home" })).statusCode).toBe(200);
+    expect(mailerEvents[1].queryStringParameters).toEqual({ ref: "home" });
+  });
+});
+
+describe("the token authorizer", () => {
+  it.each([
+    ["no header", []],
+    ["an empty header", [["authtoken", ""]]],
+    ["a token too short for the validation expression", [["authtoken", "short"]]],
+    ["a token with a space", [["authtoken", `${"a".repeat(20)} ${"b".repeat(20)}`]]],
+  ] as Array<[string, Array<[string, string]>]>)(
+    "%s is 401 without calling the authorizer",
+    async (_label, headers) => {
+      const { send, authorizerEvents, mailerEvents } = setup();
+      const response = await send({ headers });
+      expect(response.statusCode).toBe(401);
+      expect(json(response.body)).toEqual({ message: "Unauthorized" });
+      expect(response.headers["Access-Control-Allow-Origin"]).toBe(ORIGIN);
+      expect(authorizerEvents).toHaveLength(0);
+      expect(mailerEvents).toHaveLength(0);
+    },
+  );
+
+  it("reads the header whatever its case, and sends a real TOKEN event", async () => {
+    const { send, authorizerEvents } = setup();
+    expect((await send({ headers: [["AuthToken", TOKEN]] })).statusCode).toBe(200);
+    expect(authorizerEvents).toEqual([
+      {
+        type: "TOKEN",
+        authorizationToken: TOKEN,
+        methodArn: "arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/POST/",
+      },
+    ]);
+  });
+
+  it("answers 401 when the authorizer throws Unauthorized, and does not cache it", async () => {
+    const { send, authorizerEvents } = setup();
+    const wrong = "w".repeat(40);
+    for (let i = 0; i < 2; i += 1) {
+      const response = await send({ headers: [["authtoken", wrong]] });
+      expect(response.statusCode).toBe(401);
+      expect(json(response.body)).toEqual({ message: "Unauthorized" });
+    }
+    expect(authorizerEvents).toHaveLength(2);
+  });
+
+  it("answers 403 for a Deny policy", async () => {
+    const { send, mailerEvents } = setup({
+      invokeAuthorizer: async () => ({
+        ...allow(),
+        policyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Deny", Action: "execute-api:Invoke", Resource: "*" }],
+        },
+      }),
+    });
+    const response = await send();
+    expect(response.statusCode).toBe(403);
+    expect(json(response.body)).toEqual({
+      message: "User is not authorized to access this resource",
+    });
+    expect(response.headers["Access-Control-Allow-Origin"]).toBe(ORIGIN);
+    expect(mailerEvents).toHaveLength(0);
+  });
+
+  it("answers 500 when the authorizer fails otherwise or answers nonsense", async () => {
+    const failing = setup({
+      invokeAuthorizer: async () => {
+        throw new LambdaInvokeError("TypeError", "boom at /var/task/index.js:1");
+      },
+    });
+    const failed = await failing.send();
+    expect(failed.statusCode).toBe(500);
+    expect(json(failed.body)).toEqual({ message: "Internal server error" });
+    expect(failed.body.toString()).not.toContain("boom");
+    const nonsense = setup({ invokeAuthorizer: async () => ({ hello: "world" }) });
+    expect((await nonsense.send()).statusCode).toBe(500);
+  });
+
+  it("caches the decision per token for the TTL, then asks again", async () => {
+    const { send, authorizerEvents, advance } = setup({
+      limits: { burstLimit: 100, rateLimit: 100 },
+    });
+    await send();
+    await send();
+    expect(authorizerEvents).toHaveLength(1);
+    advance(299_000);
+    await send();
+    expect(authorizerEvents).toHaveLength(1);
+    advance(1_000);
+    await send();
+    expect(authorizerEvents).toHaveLength(2);
+  });
+
+  it("shares one authorizer call among concurrent first requests", async () => {
+    const { send, authorizerEvents } = setup();
+    await Promise.all([send(), send(), send()]);
+    expect(authorizerEvents).toHaveLength(1);
+  });
+
+  it("asks every time with a TTL of 0", async () => {
+    const { send, authorizerEvents } = setup({ limits: { authorizerCacheTtl: 0 } });
+    await send();
+    await send();
+    expect(authorizerEvents).toHaveLength(2);
+  });
+
+  it("answers 403 Forbidden when the authorizer returns no usage plan key", async () => {
+    const { send, mailerEvents } = setup({
+      invokeAuthorizer: async () => allow({ usageIdentifierKey: "not-a-plan-key" }),
+    });
+    const response = await send();
+    expect(response.statusCode).toBe(403);
+    expect(json(response.body)).toEqual({ message: "Forbidden" });
+    expect(mailerEvents).toHaveLength(0);
+  });
+});
+
+describe("throttling and quota", () => {
+  it("answers 429 Too Many Requests past the burst, and admits again at the rate", async () => {
+    const { send, advance, mailerEvents } = setup();
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await send()).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const refused = await send();
+    expect(json(refused.body)).toEqual({ message: "Too Many Requests" });
+    expect(refused.headers["Access-Control-Allow-Origin"]).toBe(ORIGIN);
+    advance(500);
+    expect((await send()).statusCode).toBe(200);
+    expect(mailerEvents).toHaveLength(4);
+  });
+
+  it("answers 429 Limit Exceeded past the daily quota, until the next UTC day", async () => {
+    const { send, advance } = setup({ limits: { dailyQuota: 2, rateLimit: 100, burstLimit: 100 } });
+    expect((await send()).statusCode).toBe(200);
+    expect((await send()).statusCode).toBe(200);
+    const refused = await send();
+    expect(refused.statusCode).toBe(429);
+    expect(json(refused.body)).toEqual({ message: "Limit Exceeded" });
+    advance(14 * 60 * 60 * 1000);
+    expect((await send()).statusCode).toBe(200);
+  });
+
+  it("authorizes before throttling: refused tokens use no throttle or quota", async () => {
+    const { send } = setup({ limits: { dailyQuota: 1, burstLimit: 1, rateLimit: 1 } });
+    for (let i = 0; i < 5; i += 1) {
+      expect((await send({ headers: [["authtoken", "x".repeat(40)]] })).statusCode).toBe(401);
+    }
+    expect((await send()).statusCode).toBe(200);
+  });
+});
+
+describe("the proxy integration", () => {
+  it("sends a REST proxy v1 event with the authorizer's principal and context", async () => {
+    const { send, mailerEvents } = setup();
+    const body = Buffer.from('{"message":"Hi"}');
+    await send({
+      headers: [
+        ["authtoken", TOKEN],
+        ["Content-Type", "application/json"],
+        ["X-Multi", "a"],
+        ["X-Multi", "b"],
+      ],
+      body,
+    });
+    const event = mailerEvents[0];
+    expect(event).toMatchObject({
+      resource: "/",
+      path: "/",
+      httpMethod: "POST",
+      body: '{"message":"Hi"}',
+      isBase64Encoded: false,
+      queryStringParameters: null,
+      pathParameters: null,
+      stageVariables: null,
+      headers: { "Content-Type": "application/json", "X-Multi": "b" },
+      multiValueHeaders: { "X-Multi": ["a", "b"] },
+      requestContext: {
+        stage: "prod",
+        path: "/prod/",
+        resourcePath: "/",
+        httpMethod: "POST",
+        apiId: "abc123",
+        accountId: "123456789012",
+        identity: { sourceIp: "127.0.0.1", apiKey: USAGE_KEY.value, apiKeyId: USAGE_KEY.id },
+        authorizer: { principalId: "website-visitor", authorizedBy: "test" },
+      },
+    });
+    expect(typeof event.requestContext.authorizer?.integrationLatency).toBe("number");
+    expect(event.requestContext.requestTime).toMatch(/^25\/Nov\/2026:10:00:00 \+0000$/);
+  });
+
+  it("passes a bodyless POST as body null", async () => {
+    const { send, mailerEvents } = setup();
+    await send();
+    expect(mailerEvents[0].body).toBeNull();
+  });
+
+  it("returns the mailer's answer with its headers", async () => {
+    const { send } = setup({
+      invokeMailer: async () => ({
+        statusCode: 413,
+        headers: { "Content-Type": "application/json" },
+        multiValueHeaders: { "Set-Thing": ["1", "2"] },
+        body: '{"error":"too big"}',
+      }),
+    });
+    const response = await send();
+    expect(response.statusCode).toBe(413);
+    expect(json(response.body)).toEqual({ error: "too big" });
+    expect(response.headers["Set-Thing"]).toEqual(["1", "2"]);
+    expect(response.headers["x-amzn-RequestId"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it.each([
+    ["a thrown error", () => Promise.reject(new LambdaInvokeError("Error", "secret detail"))],
+    ["no statusCode", () => Promise.resolve({ body: "x" })],
+    ["a non-string body", () => Promise.resolve({ statusCode: 200, body: { a: 1 } })],
+    ["null", () => Promise.resolve(null)],
+  ])("answers 502 for %s from the mailer, with CORS and no detail", async (_label, mailer) => {
+    const { send } = setup({ invokeMailer: mailer });
+    const response = await send();
+    expect(response.statusCode).toBe(502);
+    expect(json(response.body)).toEqual({ message: "Internal server error" });
+    expect(response.headers["Access-Control-Allow-Origin"]).toBe(ORIGIN);
+  });
+});

@@ -1,0 +1,20 @@
+// A bounded load test on loopback (autocannon): the throttle and the quota hold under concurrency,
+// nothing fails, and every admitted request sent exactly one email.
+import { builtHandlers } from "../harness/local-ses";
+import { SCENARIOS, runLoad } from "../../tools/bench/load";
+
+describe.each(SCENARIOS)("$label: $requests requests at concurrency $connections", (scenario) => {
+  it("admits at most min(burst + rate x T, quota), refuses the rest with 429, loses no email", async () => {
+    const figures = await runLoad(scenario, await builtHandlers());
+    expect(figures.clientErrors).toBe(0);
+    expect(figures.serverErrors).toBe(0);
+    expect(figures.otherStatuses).toBe(0);
+    expect(figures.ok + figures.throttled).toBe(scenario.requests);
+    expect(figures.ok).toBeGreaterThan(0);
+    expect(figures.ok).toBeLessThanOrEqual(figures.ceiling);
+    expect(figures.throttled).toBeGreaterThan(0);
+    expect(figures.refusals.throttled + figures.refusals.quotaExceeded).toBe(figures.throttled);
+    expect(figures.emails).toBe(figures.ok);
+    expect(figures.uniqueRequestIds).toBe(figures.ok);
+  });
+});
