@@ -30,6 +30,11 @@ export const GATEWAY_ANSWERS = {
     statusCode: 500,
     message: "Internal server error",
   },
+  requestTooLarge: {
+    responseType: "REQUEST_TOO_LARGE",
+    statusCode: 413,
+    message: "Request Too Long",
+  },
   default4xx: { responseType: "DEFAULT_4XX", statusCode: 400, message: "Bad Request" },
   default5xx: { responseType: "DEFAULT_5XX", statusCode: 500, message: "Internal server error" },
 } as const satisfies Record<string, GatewayAnswer>;

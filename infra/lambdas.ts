@@ -4,13 +4,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LAMBDA_NODE_RUNTIME, type HandlerBundle, type HandlerName } from "./bundle";
 import type { StackSettings } from "./config";
+import { FUNCTION_SIZES } from "./function-sizes";
 import type { MailIdentities } from "./mail-identity";
 
 export const LOG_RETENTION_DAYS = 30;
-const FUNCTION_SIZES: Record<HandlerName, { memorySize: number; timeout: number }> = {
-  authorizer: { memorySize: 128, timeout: 3 },
-  mailer: { memorySize: 256, timeout: 10 },
-};
 
 export interface MailerFunctions {
   authorizer: aws.lambda.Function;

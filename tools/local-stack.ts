@@ -6,6 +6,7 @@
 // Pulumi.prod.yaml, validated by infra/settings.ts. One exception, by design: the allowed CORS
 // origin is the local page's own origin (the prod file names the production site), unless
 // ALLOWED_ORIGIN says otherwise.
+import { FUNCTION_SIZES } from "../infra/function-sizes";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -28,8 +29,6 @@ const STACK = "prod";
 // What a deployed API's ARNs look like; the local gateway uses them in the authorizer's methodArn.
 const LOCAL_ACCOUNT_ID = "123456789012";
 const LOCAL_API_ID = "local00api";
-// The deployed functions' timeouts (infra/lambdas.ts).
-const TIMEOUT_SECONDS: Record<HandlerName, number> = { authorizer: 3, mailer: 10 };
 
 export type LimitSettings = Pick<
   MailerSettings,
@@ -143,7 +142,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         name: "authorizer",
         file: bundles.authorizer.file,
         env: { ...awsEnv, AUTH_TOKEN_SHA256: sha256Hex(token), USAGE_API_KEY: usageKey.value },
-        timeoutSeconds: TIMEOUT_SECONDS.authorizer,
+        timeoutSeconds: FUNCTION_SIZES.authorizer.timeout,
         log: (line) => log(`[authorizer] ${line}`),
       }).then(started),
       startLambda({
@@ -156,7 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           ALLOWED_ORIGIN: settings.allowedOrigin,
           AWS_ENDPOINT_URL_SES: ses.url,
         },
-        timeoutSeconds: TIMEOUT_SECONDS.mailer,
+        timeoutSeconds: FUNCTION_SIZES.mailer.timeout,
         log: (line) => log(`[mailer] ${line}`),
       }).then(started),
     ]);

@@ -42,11 +42,6 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
  * the DEFAULT_4XX/DEFAULT_5XX gateway responses' headers (CORS included) and keep their status.
  */
 export const LOCAL_ONLY_ANSWERS = {
-  requestTooLarge: {
-    responseType: "REQUEST_TOO_LARGE",
-    statusCode: 413,
-    message: "Request Too Long",
-  },
   integrationFailure: {
     responseType: "DEFAULT_5XX",
     statusCode: 502,

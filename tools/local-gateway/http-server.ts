@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
+import { GATEWAY_ANSWERS } from "../../infra/gateway-responses";
 import {
   MAX_PAYLOAD_BYTES,
   LOCAL_ONLY_ANSWERS,
@@ -63,7 +64,7 @@ async function callGateway(gateway: Gateway, req: IncomingMessage): Promise<Gate
   const body = await readBody(req, MAX_PAYLOAD_BYTES);
   if (body === undefined) {
     req.resume();
-    const response = gateway.answer(LOCAL_ONLY_ANSWERS.requestTooLarge, "payload-too-large");
+    const response = gateway.answer(GATEWAY_ANSWERS.requestTooLarge, "payload-too-large");
     response.headers["Connection"] = "close";
     return response;
   }
