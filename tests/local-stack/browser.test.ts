@@ -2,22 +2,12 @@
 // running local stack: send a message and find it in the SES inbox page, a wrong token, and a burst.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { PROJECT_ROOT } from "../../infra/bundle";
-import { startTestStack, type TestStack } from "./support";
+import { launchChromium, startTestStack, type TestStack } from "./support";
 
 const REPORT_DIR = join(PROJECT_ROOT, "reports", "screenshots");
 const DOCS_DIR = join(PROJECT_ROOT, "docs", "screenshots");
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 let stack: TestStack;
 let browser: Browser;
@@ -29,7 +19,7 @@ beforeAll(async () => {
   // The prod stack's settings except a small burst, so a burst is quick to provoke.
   [stack, browser] = await Promise.all([
     startTestStack({ rateLimit: 1, burstLimit: 3 }),
-    chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
+    launchChromium(),
   ]);
   page = await browser.newPage({ viewport: { width: 900, height: 860 } });
 });

@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { WEB_DIR } from "../../tools/local-gateway/http-server";
-import { startTestStack, type TestStack } from "./support";
+import { launchChromium, startTestStack, type TestStack } from "./support";
 
 let site: Server;
 let siteOrigin: string;
@@ -38,22 +38,7 @@ beforeAll(async () => {
   site = await startSite(() => apiUrl);
   // "localhost" and 127.0.0.1 are different origins: the page is cross-origin to the API.
   siteOrigin = `http://localhost:${(site.address() as AddressInfo).port}`;
-  [stack, browser] = await Promise.all([
-    startTestStack({}, siteOrigin),
-    chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    }),
-  ]);
+  [stack, browser] = await Promise.all([startTestStack({}, siteOrigin), launchChromium()]);
   apiUrl = stack.url;
   page = await browser.newPage();
 });

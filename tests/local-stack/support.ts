@@ -1,4 +1,5 @@
 // Starting the local stack in this process for a test file, on free ports, with the real bundles.
+import { chromium, type Browser } from "playwright-core";
 import { builtHandlers } from "../harness/local-ses";
 import { startLocalStack, type LimitSettings, type LocalStack } from "../../tools/local-stack";
 
@@ -38,3 +39,23 @@ export async function startTestStack(
 
 export const authorizerCalls = (logs: string[]) =>
   logs.filter((line) => line.startsWith("[authorizer] {")).length;
+
+/**
+ * Debian's Chromium, headless, with the flags this closed network needs (no background
+ * connections to refuse), through playwright-core, which downloads no browser of its own.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}

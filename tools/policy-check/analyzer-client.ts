@@ -125,12 +125,7 @@ export class AnalyzerClient {
 
   /** What the engine sends for each resource as it is registered. */
   async analyze(resource: RegisteredResource): Promise<Diagnostic[]> {
-    const request = new analyzerProto.AnalyzeRequest();
-    request.setType(resource.type);
-    request.setProperties(wireProperties(resource));
-    request.setUrn(resource.urn);
-    request.setName(resource.name);
-    request.setOptions(resourceOptions(resource));
+    const request = describeResource(new analyzerProto.AnalyzeRequest(), resource);
     return diagnostics(await this.call("analyze", request));
   }
 
@@ -139,12 +134,7 @@ export class AnalyzerClient {
     const request = new analyzerProto.AnalyzeStackRequest();
     request.setResourcesList(
       resources.map((resource) => {
-        const wire = new analyzerProto.AnalyzerResource();
-        wire.setType(resource.type);
-        wire.setProperties(wireProperties(resource));
-        wire.setUrn(resource.urn);
-        wire.setName(resource.name);
-        wire.setOptions(resourceOptions(resource));
+        const wire = describeResource(new analyzerProto.AnalyzerResource(), resource);
         if (resource.parent) wire.setParent(resource.parent);
         wire.setDependenciesList(resource.dependencies);
         const dependencyMap = wire.getPropertydependenciesMap();
@@ -171,6 +161,16 @@ export class AnalyzerClient {
       );
     });
   }
+}
+
+/** The fields AnalyzeRequest and AnalyzerResource share. */
+function describeResource(message: any, resource: RegisteredResource): any {
+  message.setType(resource.type);
+  message.setProperties(wireProperties(resource));
+  message.setUrn(resource.urn);
+  message.setName(resource.name);
+  message.setOptions(resourceOptions(resource));
+  return message;
 }
 
 /** Inputs as the engine sends them: unknowns as the sentinel, secrets wrapped. */
