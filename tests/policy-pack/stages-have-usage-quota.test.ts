@@ -1,0 +1,22 @@
+import { stagesHaveUsageQuota } from "../../policy-pack/policies/stages-have-usage-quota";
+import { BOTH_MODES, runFixture, validateStack } from "../harness/policy";
+
+describe.each(BOTH_MODES)("apigateway-stages-have-usage-quota in %s", (_mode, preview) => {
+  it("passes a stage covered by a usage plan with a quota", async () => {
+    const run = await runFixture("good-token-authorizer", preview);
+    expect(await validateStack(stagesHaveUsageQuota, run)).toEqual({ violations: [] });
+  });
+
+  it("flags every stage without one", async () => {
+    const run = await runFixture("bad-settings-on-wrong-stage", preview);
+    const outcome = await validateStack(stagesHaveUsageQuota, run);
+    expect(outcome.violations.map((v) => v.message)).toEqual([
+      'Stage "prod" is not covered by a usage plan with a quota, so nothing caps how often it can run.',
+      'Stage "dev" is not covered by a usage plan with a quota, so nothing caps how often it can run.',
+    ]);
+  });
+});
+
+it("is advisory unless a config file raises it", () => {
+  expect(stagesHaveUsageQuota.enforcementLevel).toBe("advisory");
+});
