@@ -109,6 +109,23 @@ describe("Pulumi.yaml documents every key the program reads", () => {
     expect(project.config.authToken).not.toHaveProperty("default");
   });
 
+  it("holds prod values of the declared types, as the CLI validates them", () => {
+    const stack = parse(readFileSync(join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    for (const [qualified, value] of Object.entries(stack.config)) {
+      if (!qualified.startsWith("mailer-api:")) continue;
+      const declaration = project.config[qualified.slice("mailer-api:".length)];
+      expect(declaration).toBeDefined();
+      if (declaration.type === "integer") {
+        expect(Number.isInteger(typeof value === "string" ? Number(value) : value)).toBe(true);
+      } else {
+        expect(typeof value).toBe("string");
+      }
+    }
+    expect(stack.config["aws:region"]).toEqual(expect.any(String));
+  });
+
   it("names the project as the stack files and the program expect", () => {
     expect(project.name).toBe("mailer-api");
   });
