@@ -1,5 +1,6 @@
 // Starting the local stack in this process for a test file, on free ports, with the real bundles.
 import { chromium, type Browser } from "playwright-core";
+import { resolveChromium } from "./chromium";
 import { builtHandlers } from "../harness/local-ses";
 import { startLocalStack, type LimitSettings, type LocalStack } from "../../tools/local-stack";
 
@@ -41,21 +42,10 @@ export const authorizerCalls = (logs: string[]) =>
   logs.filter((line) => line.startsWith("[authorizer] {")).length;
 
 /**
- * Debian's Chromium, headless, with the flags this closed network needs (no background
- * connections to refuse), through playwright-core, which downloads no browser of its own.
+ * Chromium headless through playwright-core (which downloads no browser of its own): Debian's
+ * when installed, otherwise the one inside the npm package @sparticuz/chromium.
  */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+export async function launchChromium(): Promise<Browser> {
+  const { executablePath, args, env } = await resolveChromium();
+  return chromium.launch({ executablePath, args, env: { ...process.env, ...env } });
 }
