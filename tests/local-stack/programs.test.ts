@@ -1,5 +1,6 @@
 // The local stack follows the program: fixture programs (tests/fixtures/programs/local-*) change
 // the API, and the same tools/ serve each as declared, with the real handlers and the local SES.
+import { request } from "node:http";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../infra/bundle";
 import { LocalStackError } from "../../tools/local-stack";
@@ -83,6 +84,51 @@ it("answers a MOCK route from its integration response, without any Lambda", asy
     expect(stack.logs.filter((line) => line.startsWith("["))).toHaveLength(0);
     expect((await post(stack, "")).status).toBe(200);
     expect(await stack.ses.inbox()).toHaveLength(1);
+  });
+}, 60_000);
+
+/** A POST sent from a given loopback address (Linux routes all of 127.0.0.0/8 to lo). */
+function postFrom(
+  stack: TestStack,
+  localAddress: string,
+): Promise<{ status: number; body: string }> {
+  const url = new URL(stack.url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        localAddress,
+        headers: { authtoken: stack.token },
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+it("blocks one client address past a WAF rate-based rule, and not another", async () => {
+  await withStack("local-waf-rate-limit", async (stack) => {
+    expect(stack.model.stages[0].wafRateRules).toEqual([
+      { name: "per-ip-rate", limit: 10, windowSeconds: 60 },
+    ]);
+    const first: number[] = [];
+    for (let i = 0; i < 10; i += 1) first.push((await postFrom(stack, "127.0.0.2")).status);
+    expect(first).toEqual(Array(10).fill(200));
+    const blocked = await postFrom(stack, "127.0.0.2");
+    expect(blocked.status).toBe(403);
+    expect(JSON.parse(blocked.body)).toEqual({ message: "Forbidden" });
+    expect((await postFrom(stack, "127.0.0.3")).status).toBe(200);
+    expect(await stack.ses.inbox()).toHaveLength(11);
+    // The blocked request reached neither the authorizer nor the mailer.
+    expect(stack.logs.filter((line) => / -> 403 waf-per-ip-rate /.test(line))).toHaveLength(1);
   });
 }, 60_000);
 

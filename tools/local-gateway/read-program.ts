@@ -456,7 +456,16 @@ function readWebAcls(
     resources.filter((r) => r.type === T.webAcl).map((acl) => [String(acl.outputs.arn), acl]),
   );
   for (const association of resources.filter((r) => r.type === T.webAclAssociation)) {
-    const stage = stageResources.find((s) => s.outputs.arn === association.inputs.resourceArn);
+    const target = association.inputs.resourceArn;
+    // The stage's arn output, or the ARN AWS documents for a stage, built from its inputs.
+    const stage = stageResources.find(
+      (s) =>
+        s.outputs.arn === target ||
+        (typeof target === "string" &&
+          target.endsWith(
+            `::/restapis/${String(s.inputs.restApi)}/stages/${String(s.inputs.stageName)}`,
+          )),
+    );
     if (stage === undefined) continue; // associated with something else than this API's stages
     const acl = acls.get(String(association.inputs.webAclArn));
     if (acl === undefined)
