@@ -15,6 +15,8 @@ export interface IncomingRequest {
   resourcePath: string;
   /** The request's path inside the stage, as sent. */
   path: string;
+  /** The values of the resource's `{name}` parts, or null. */
+  pathParameters?: Record<string, string> | null;
   resourceId: string;
   /** Header names as the client sent them, with every value. */
   headers: Array<[string, string]>;
@@ -74,7 +76,7 @@ export function proxyEvent(
     multiValueHeaders,
     queryStringParameters: hasQuery ? query : null,
     multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
-    pathParameters: null,
+    pathParameters: request.pathParameters ?? null,
     stageVariables: null,
     requestContext: {
       accountId: api.accountId,

@@ -38,10 +38,10 @@ import type {
   MethodModel,
   MethodThrottleModel,
   MockResponseModel,
-  StageModel,
   ThrottleLimits,
   UsagePlanModel,
 } from "./model";
+import { findRoute } from "./route-match";
 import { createTokenBucket, type TokenBucket } from "./token-bucket";
 import { createRateWindow, type RateWindow } from "./waf-rate-window";
 
@@ -213,10 +213,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!window.admit()) return answer(LOCAL_ONLY_ANSWERS.wafFiltered, `waf-${rule.name}`);
     }
 
-    const method = findMethod(model.methods, target.resourcePath, request.method);
-    if (method === undefined) {
+    const route = findRoute(model.methods, target.resourcePath, request.method);
+    if (route === undefined) {
       return answer(GATEWAY_ANSWERS.missingAuthenticationToken, "no-such-route");
     }
+    const { method } = route;
     const api: ApiIdentity = {
       region: model.api.region,
       accountId: model.api.accountId,
@@ -227,6 +228,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       method: request.method,
       resourcePath: method.resourcePath,
       path: target.resourcePath,
+      pathParameters: route.pathParameters,
       resourceId: method.resourceId,
       headers: request.headers,
       query: target.query,
@@ -397,14 +399,6 @@ function splitTarget(url: string): { stage: string; resourcePath: string; query:
   return { stage, resourcePath, query };
 }
 
-function findMethod(methods: MethodModel[], resourcePath: string, httpMethod: string) {
-  const onPath = methods.filter((method) => method.resourcePath === resourcePath);
-  return (
-    onPath.find((method) => method.httpMethod === httpMethod) ??
-    onPath.find((method) => method.httpMethod === "ANY")
-  );
-}
-
 /** The throttle for a method: its own method path, then its path with any method, then `*\/*`. */
 function mostSpecific(
   throttles: MethodThrottleModel[],
@@ -464,5 +458,3 @@ function toHttpResponse(
   const body = proxy.isBase64Encoded ? Buffer.from(text, "base64") : Buffer.from(text, "utf8");
   return { statusCode, headers, body };
 }
-
-export type { StageModel };

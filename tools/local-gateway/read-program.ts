@@ -209,7 +209,9 @@ function resourcePaths(
       const parent = paths.get(String(child.inputs.parentId));
       if (parent === undefined) return true;
       const part = String(child.inputs.pathPart);
-      if (/[{}]/.test(part)) throw new NotEmulatedError(child, `the path parameter "${part}"`);
+      if (/[{}]/.test(part) && !/^\{[A-Za-z0-9_.-]+\+?\}$/.test(part)) {
+        throw new NotEmulatedError(child, `the path part "${part}"`);
+      }
       paths.set(idOf(child), `${parent === "/" ? "" : parent}/${part}`);
       return false;
     });
