@@ -8,7 +8,7 @@ interface BenchSection {
   run: () => Promise<string>;
 }
 
-const SECTION_MODULES = ["handlers", "policy-check", "load"];
+const SECTION_MODULES = ["handlers", "policy-check", "load", "start-time"];
 
 async function main(): Promise<void> {
   console.log(

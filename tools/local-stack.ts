@@ -1,41 +1,37 @@
-// `npm start`: the whole API on this machine. Builds the Lambda bundles, starts a real local SES
-// (aws-ses-v2-local) with its inbox, runs both handlers in Lambda-like containers behind a local
-// gateway that applies the prod stage's rules, and serves the contact page.
+// `npm start`: the stack the Pulumi program declares, on this machine. Runs the program (index.ts)
+// under Pulumi's mocks with the stack's config (the local token as its authToken secret), reads
+// the REST API it registered (read-program.ts: resources, methods, integrations, authorizers,
+// gateway responses, stages, method settings, usage plans, WAF rate rules), runs each Lambda
+// function it points at from the function's own code folder, handler and environment, behind a
+// local gateway that applies the declared rules, with a real local SES (aws-ses-v2-local) and its
+// inbox, and serves the contact page. Nothing here knows the program's routes or limits.
 //
-// Settings come from the same place as the Pulumi program: Pulumi.yaml's defaults overridden by
-// Pulumi.prod.yaml, validated by infra/settings.ts. One exception, by design: the allowed CORS
-// origin is the local page's own origin (the prod file names the production site), unless
-// ALLOWED_ORIGIN says otherwise.
-import { FUNCTION_SIZES } from "../infra/function-sizes";
+// One exception to "as declared", by design: the program's allowedOrigin config (if it has one) is
+// the local page's own origin (the prod file names the production site), unless ALLOWED_ORIGIN
+// says otherwise. The local-only environment (SES endpoint, dummy credentials, region) is added
+// on top of each function's declared environment, as SAM does.
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buildHandlers, PROJECT_ROOT, type HandlerBundle, type HandlerName } from "../infra/bundle";
-import {
-  parseSettings,
-  validateAuthToken,
-  ConfigError,
-  type MailerSettings,
-} from "../infra/settings";
+import { PROJECT_ROOT } from "../infra/bundle";
+import { validateAuthToken, ConfigError } from "../infra/settings";
 import { loadStackConfig } from "../infra/stack-config";
-import { sha256Hex } from "../handlers/token-check";
 import { createGateway, type Gateway } from "./local-gateway/gateway";
 import { createFrontServer } from "./local-gateway/http-server";
 import { startLambda, type LambdaContainer } from "./local-gateway/lambda-container";
+import type { GatewayModel } from "./local-gateway/model";
+import { handlerEntry, NotEmulatedError, readGatewayModel } from "./local-gateway/read-program";
 import { startLocalSes, type LocalSes } from "./local-ses";
+import { loadFresh, runProgramUnderMocks } from "./pulumi-mock-runner";
 
-export const STAGE = "prod";
-const STACK = "prod";
-// What a deployed API's ARNs look like; the local gateway uses them in the authorizer's methodArn.
+const DEFAULT_STACK = "prod";
+// The account the mocks report (getCallerIdentity); the gateway uses it in ARNs.
 const LOCAL_ACCOUNT_ID = "123456789012";
-const LOCAL_API_ID = "local00api";
-
-export type LimitSettings = Pick<
-  MailerSettings,
-  "rateLimit" | "burstLimit" | "dailyQuota" | "authorizerCacheTtl"
->;
 
 export interface LocalStackOptions {
+  /** The Pulumi program to serve (a folder with a Pulumi.yaml); this project by default. */
+  programDir?: string;
+  stackName?: string;
   /** API and page port; 0 picks a free one. */
   port?: number;
   /** aws-ses-v2-local's port; 0 picks a free one. */
@@ -44,23 +40,29 @@ export interface LocalStackOptions {
   authToken?: string;
   /** CORS origin; defaults to the page's own origin. */
   allowedOrigin?: string;
-  /** Tests only: other limits than the prod stack's, to exercise them quickly. */
-  limits?: Partial<LimitSettings>;
-  /** Prebuilt bundles (tests build once into a temp dir); built into dist/ otherwise. */
-  bundles?: Record<HandlerName, HandlerBundle>;
+  /** Config values (keys without the project prefix) over the stack file's, as `pulumi config set`. */
+  config?: Record<string, string>;
   /** Where the gateway's and the handlers' log lines go. */
   log?: (line: string) => void;
+  /** Loads the program's entry module afresh (a test runner passes its own). */
+  load?: (entry: string) => unknown;
 }
 
 export interface LocalStack {
-  /** The API: POST here, like a deployed stage's invoke URL. */
+  /** The first stage's invoke URL, like a deployed stage's. */
   url: string;
+  /** Every stage's invoke URL, by stage name. */
+  stageUrls: Record<string, string>;
   /** The contact page. */
   pageUrl: string;
   /** aws-ses-v2-local's inbox page (and its JSON store at /store). */
   inboxUrl: string;
   token: string;
-  settings: MailerSettings;
+  projectName: string;
+  /** The stack's non-secret config as the program read it (fully qualified keys). */
+  config: Record<string, string>;
+  /** What the program declared, as the gateway serves it. */
+  model: GatewayModel;
   ses: LocalSes;
   stop(): Promise<void>;
 }
@@ -72,33 +74,31 @@ export class LocalStackError extends Error {
   }
 }
 
-/** The prod stack's settings, as `pulumi up` would read them. */
-export function readStackSettings(projectDir = PROJECT_ROOT): {
-  settings: MailerSettings;
-  region: string;
-} {
-  const config = loadStackConfig(projectDir, STACK);
-  const settings = parseSettings((key) => config.values[`${config.projectName}:${key}`]);
-  return { settings, region: config.values["aws:region"] ?? "us-east-1" };
-}
-
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? ((line: string) => console.log(line));
   const port = options.port ?? 3000;
   const sesPort = options.sesPort ?? 8005;
-  const { settings: stackSettings, region } = readStackSettings();
+  const programDir = options.programDir ?? PROJECT_ROOT;
+  const stackName = options.stackName ?? DEFAULT_STACK;
+  const stackConfig = loadStackConfig(programDir, stackName);
+  const { projectName } = stackConfig;
+  const qualify = (key: string) => (key.includes(":") ? key : `${projectName}:${key}`);
+  const declares = (key: string) =>
+    [
+      ...Object.keys(stackConfig.values),
+      ...stackConfig.secretKeys,
+      ...stackConfig.missingKeys,
+    ].includes(qualify(key));
   const token = localToken(options.authToken);
-  const usageKey = { id: "local-usage-key", value: randomBytes(20).toString("hex") };
 
   const cleanups: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    // Busy ports are reported before the build, and aws-ses-v2-local does not report them at all.
+    // Busy ports are reported before the program runs, and aws-ses-v2-local does not report them.
     if (port !== 0) await assertPortFree(port, "PORT");
     if (sesPort !== 0) await assertPortFree(sesPort, "SES_PORT");
-    const bundles = options.bundles ?? (await buildHandlers());
     const ses = await startLocalSes({ port: sesPort });
     cleanups.push(() => ses.stop());
 
@@ -106,75 +106,107 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const live: { gateway?: Gateway; apiUrl: string } = { apiUrl: "" };
     const front = createFrontServer({
       gateway: () => live.gateway,
-      stage: STAGE,
       apiUrl: () => live.apiUrl,
       log,
     });
     const boundPort = await listen(front, port, "PORT");
     cleanups.push(() => close(front));
     const origin = `http://127.0.0.1:${boundPort}`;
-    const apiUrl = `${origin}/${STAGE}`;
-    live.apiUrl = apiUrl;
 
-    const settings: MailerSettings = {
-      ...stackSettings,
-      ...options.limits,
-      allowedOrigin: options.allowedOrigin ?? origin,
+    const overrides: Record<string, string> = {};
+    if (declares("allowedOrigin"))
+      overrides[qualify("allowedOrigin")] = options.allowedOrigin ?? origin;
+    for (const [key, value] of Object.entries(options.config ?? {}))
+      overrides[qualify(key)] = value;
+    const secretKeys = declares("authToken") ? [qualify("authToken")] : [];
+    if (declares("authToken")) overrides[qualify("authToken")] = token;
+    const config = { ...stackConfig.values, ...overrides };
+
+    // A program that throws while loading (a config error) is caught here and reported after the
+    // run: thrown inside Pulumi's root Stack, it would also reject promises nobody awaits.
+    const loadFailure: { error?: unknown } = {};
+    const load = (entry: string) => {
+      try {
+        return options.load ? options.load(entry) : loadFresh(programDir, entry);
+      } catch (error) {
+        loadFailure.error = error;
+        return {};
+      }
     };
-    // Re-validated as a whole, so test limits obey the same rules as config values.
-    parseSettings((key) => {
-      const value = settings[key];
-      return Array.isArray(value) ? value.join(",") : String(value);
-    });
+    const run = await runProgramUnderMocks({
+      programDir,
+      stackName,
+      preview: false,
+      config: overrides,
+      secretKeys,
+      load,
+    })
+      .then((result) => {
+        if (loadFailure.error !== undefined) throw loadFailure.error;
+        return result;
+      })
+      .catch((error: unknown) => {
+        throw new LocalStackError(`The program failed under mocks: ${messageOf(error)}`);
+      });
+    const region = config["aws:region"] ?? "us-east-1";
+    let model: GatewayModel;
+    try {
+      model = readGatewayModel(run.resources, { region, accountId: LOCAL_ACCOUNT_ID });
+    } catch (error) {
+      if (error instanceof NotEmulatedError) throw new LocalStackError(error.message);
+      throw new LocalStackError(`Cannot serve the program: ${messageOf(error)}`);
+    }
+    if (model.stages.length === 0) {
+      throw new LocalStackError("The program declares no stage (aws.apigateway.Stage) to serve.");
+    }
 
-    const awsEnv = {
+    const localEnv = {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
+      AWS_ENDPOINT_URL_SES: ses.url,
     };
-    const started = (container: LambdaContainer) => {
-      cleanups.push(() => container.stop());
-      return container;
-    };
-    const [authorizer, mailer] = await Promise.all([
-      startLambda({
-        name: "authorizer",
-        file: bundles.authorizer.file,
-        env: { ...awsEnv, AUTH_TOKEN_SHA256: sha256Hex(token), USAGE_API_KEY: usageKey.value },
-        timeoutSeconds: FUNCTION_SIZES.authorizer.timeout,
-        log: (line) => log(`[authorizer] ${line}`),
-      }).then(started),
-      startLambda({
-        name: "mailer",
-        file: bundles.mailer.file,
-        env: {
-          ...awsEnv,
-          MAIL_FROM: settings.mailFrom,
-          MAIL_TO: settings.mailTo.join(","),
-          ALLOWED_ORIGIN: settings.allowedOrigin,
-          AWS_ENDPOINT_URL_SES: ses.url,
-        },
-        timeoutSeconds: FUNCTION_SIZES.mailer.timeout,
-        log: (line) => log(`[mailer] ${line}`),
-      }).then(started),
-    ]);
+    const containers = new Map<string, LambdaContainer>();
+    await Promise.all(
+      model.functions.map(async (fn) => {
+        const entry = handlerEntry(fn);
+        const container = await startLambda({
+          name: fn.name,
+          file: entry.file,
+          exportName: entry.exportName,
+          env: { ...fn.environment, ...localEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
+          timeoutSeconds: fn.timeoutSeconds,
+          log: (line) => log(`[${fn.name}] ${line}`),
+        });
+        cleanups.push(() => container.stop());
+        containers.set(fn.name, container);
+      }),
+    );
 
     live.gateway = createGateway({
-      api: { region, accountId: LOCAL_ACCOUNT_ID, apiId: LOCAL_API_ID, stage: STAGE },
-      settings,
-      usagePlanKeys: [usageKey],
-      invokeAuthorizer: (event) => authorizer.invoke(event),
-      invokeMailer: (event, context) => mailer.invoke(event, context),
+      model,
+      invoke: (name, event, context) => containers.get(name)!.invoke(event, context),
     });
+    const stageUrls = Object.fromEntries(
+      model.stages.map((stage) => [stage.name, `${origin}/${stage.name}`]),
+    );
+    const url = stageUrls[model.stages[0].name];
+    live.apiUrl = url;
 
     let stopping: Promise<void> | undefined;
+    const publicConfig = Object.fromEntries(
+      Object.entries(config).filter(([key]) => !stackConfig.secretKeys.includes(key)),
+    );
     return {
-      url: apiUrl,
+      url,
+      stageUrls,
       pageUrl: `${origin}/`,
       inboxUrl: `${ses.url}/`,
       token,
-      settings,
+      projectName,
+      config: publicConfig,
+      model,
       ses,
       stop: () => (stopping ??= stopAll()),
     };
@@ -182,6 +214,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
 }
 
 function localToken(fromEnv: string | undefined): string {
@@ -247,33 +283,26 @@ function portFromEnv(variable: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  console.log("Building the Lambda handlers...");
+  console.log("Running the Pulumi program under mocks (it builds its Lambda bundles)...");
   const stack = await startLocalStack({
     port: portFromEnv("PORT", 3000),
     sesPort: portFromEnv("SES_PORT", 8005),
     authToken: process.env.AUTH_TOKEN || undefined,
     allowedOrigin: process.env.ALLOWED_ORIGIN || undefined,
   });
-  const { settings } = stack;
   console.log(
     [
       "",
-      "mailer-api is running locally (settings from Pulumi.yaml + Pulumi.prod.yaml):",
+      `${stack.projectName} is running locally, as its Pulumi program declares it (stack ${DEFAULT_STACK}):`,
       "",
-      `  API (POST)    ${stack.url}`,
+      ...describeRoutes(stack),
       `  Contact page  ${stack.pageUrl}`,
       `  Inbox (SES)   ${stack.inboxUrl}`,
       `  Token         ${stack.token}${process.env.AUTH_TOKEN ? " (from AUTH_TOKEN)" : " (random; set AUTH_TOKEN to choose it)"}`,
       "",
-      `  Limits: ${settings.rateLimit} req/s, burst ${settings.burstLimit}, ${settings.dailyQuota} per day; ` +
-        `authorizer cache ${settings.authorizerCacheTtl} s; CORS origin ${settings.allowedOrigin}`,
-      `  Mail from ${settings.mailFrom} to ${settings.mailTo.join(", ")}`,
+      ...describeLimits(stack.model),
       "",
-      "Send the notification email:",
-      `  curl -i -X POST -H "authtoken: ${stack.token}" ${stack.url}`,
-      "Send a message:",
-      `  curl -i -X POST -H "authtoken: ${stack.token}" -H "Content-Type: application/json" \\`,
-      `    -d '{"name":"Ada","email":"ada@example.org","message":"Hello!"}' ${stack.url}`,
+      ...describeCurls(stack),
       "",
       `Open the page with the token filled in: ${stack.pageUrl}#token=${stack.token}`,
       "Press Ctrl-C to stop.",
@@ -291,6 +320,65 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+function describeRoutes(stack: LocalStack): string[] {
+  const lines: string[] = [];
+  for (const [stage, url] of Object.entries(stack.stageUrls)) {
+    for (const method of stack.model.methods) {
+      const path = method.resourcePath === "/" ? "" : method.resourcePath;
+      const guard =
+        method.authorization === "CUSTOM"
+          ? `authorizer ${stack.model.authorizers.find((a) => a.id === method.authorizerId)?.name}`
+          : "open";
+      const label = `API (${method.httpMethod})`.padEnd(13);
+      lines.push(
+        `  ${label} ${url}${path}   ${guard}${method.apiKeyRequired ? ", API key" : ""}, ${method.integration.type}` +
+          (stage === stack.model.stages[0].name ? "" : ` (stage ${stage})`),
+      );
+    }
+  }
+  return lines;
+}
+
+function describeLimits(model: GatewayModel): string[] {
+  const limits = (l: { rateLimit: number; burstLimit: number }) =>
+    l.rateLimit < 0 ? "off" : `${l.rateLimit} req/s, burst ${l.burstLimit}`;
+  const lines: string[] = [];
+  for (const stage of model.stages) {
+    for (const t of stage.methodThrottles) {
+      lines.push(`  Stage ${stage.name} ${t.resourcePath}/${t.httpMethod}: ${limits(t.limits)}`);
+    }
+    for (const plan of stage.usagePlans) {
+      const quota = plan.quota ? `, ${plan.quota.limit} per day` : "";
+      lines.push(
+        `  Usage plan ${plan.name}: ${plan.throttle ? limits(plan.throttle) : "no throttle"}${quota}`,
+      );
+    }
+    for (const rule of stage.wafRateRules) {
+      lines.push(`  WAF rule ${rule.name}: ${rule.limit} per ${rule.windowSeconds} s per address`);
+    }
+  }
+  for (const authorizer of model.authorizers) {
+    lines.push(
+      `  Authorizer ${authorizer.name}: header ${authorizer.header}, cache ${authorizer.ttlSeconds} s`,
+    );
+  }
+  return lines;
+}
+
+function describeCurls(stack: LocalStack): string[] {
+  const url = stack.url;
+  return stack.model.methods
+    .filter((method) => method.httpMethod !== "OPTIONS")
+    .map((method) => {
+      const path = method.resourcePath === "/" ? "" : method.resourcePath;
+      const header =
+        method.authorization === "CUSTOM"
+          ? ` -H "${stack.model.authorizers.find((a) => a.id === method.authorizerId)?.header}: ${stack.token}"`
+          : "";
+      return `  curl -i -X ${method.httpMethod}${header} ${url}${path}`;
+    });
 }
 
 if (require.main === module) {

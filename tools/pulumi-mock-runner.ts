@@ -342,7 +342,7 @@ function programEntry(programDir: string): string {
 }
 
 /** Loads a program afresh, with its own files (not node_modules) out of Node's module cache. */
-function loadFresh(programDir: string, entry: string): unknown {
+export function loadFresh(programDir: string, entry: string): unknown {
   for (const key of Object.keys(require.cache)) {
     if (key.startsWith(programDir) && !key.includes("node_modules")) delete require.cache[key];
   }

@@ -1,13 +1,13 @@
-// The gateway pipeline with small fake handlers and an injected clock: the order of API Gateway's
+// The gateway pipeline, as read from the real program (index.ts under mocks, with the test's
+// limits as config), with small fake handlers and an injected clock: the order of API Gateway's
 // checks, the events each Lambda receives, and the answers for every refusal.
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
 import { corsHeaders } from "../../handlers/cors";
 import { LambdaInvokeError } from "../../tools/local-gateway/lambda-container";
-import {
-  createGateway,
-  type GatewayOptions,
-  type GatewayRequest,
-} from "../../tools/local-gateway/gateway";
+import { createGateway, type GatewayRequest } from "../../tools/local-gateway/gateway";
+import type { GatewayModel } from "../../tools/local-gateway/model";
+import { readGatewayModel } from "../../tools/local-gateway/read-program";
+import { runProdStack } from "../harness/pulumi";
 
 const TOKEN = "t".repeat(40);
 const USAGE_KEY = { id: "key-id", value: "usage-key-value" };
@@ -33,21 +33,51 @@ function allow(extra: Record<string, unknown> = {}) {
   };
 }
 
-function setup(overrides: Partial<GatewayOptions> & { limits?: Record<string, number> } = {}) {
+type Invoke = (event: unknown) => Promise<unknown>;
+interface Overrides {
+  limits?: Record<string, number>;
+  invokeAuthorizer?: Invoke;
+  invokeMailer?: Invoke;
+}
+
+const models = new Map<string, Promise<GatewayModel>>();
+
+/** The program's API with these limits, as the local stack reads it (one program run each). */
+function programModel(limits: Record<string, number>): Promise<GatewayModel> {
+  const config: Record<string, string> = {
+    "aws:region": API.region,
+    "mailer-api:allowedOrigin": ORIGIN,
+    "mailer-api:rateLimit": "2",
+    "mailer-api:burstLimit": "3",
+    "mailer-api:dailyQuota": "100",
+    "mailer-api:authorizerCacheTtl": "300",
+  };
+  for (const [key, value] of Object.entries(limits)) config[`mailer-api:${key}`] = String(value);
+  const cacheKey = JSON.stringify(config);
+  if (!models.has(cacheKey)) {
+    const read = runProdStack({ config }).then((run) => {
+      const model = readGatewayModel(run.resources, {
+        region: API.region,
+        accountId: API.accountId,
+      });
+      // The usage plan key the fake authorizer returns, and the API id the ARNs show.
+      for (const plan of model.stages.flatMap((stage) => stage.usagePlans)) {
+        plan.keys = [USAGE_KEY];
+      }
+      return { ...model, api: { ...model.api, id: API.apiId } };
+    });
+    models.set(cacheKey, read);
+  }
+  return models.get(cacheKey)!;
+}
+
+async function setup(overrides: Overrides = {}) {
   let time = Date.UTC(2026, 10, 25, 10, 0, 0);
   const authorizerEvents: APIGatewayTokenAuthorizerEvent[] = [];
   const mailerEvents: APIGatewayProxyEvent[] = [];
-  const gateway = createGateway({
-    api: API,
-    settings: {
-      allowedOrigin: ORIGIN,
-      rateLimit: 2,
-      burstLimit: 3,
-      dailyQuota: 100,
-      authorizerCacheTtl: 300,
-      ...overrides.limits,
-    },
-    usagePlanKeys: [USAGE_KEY],
+  const model = await programModel(overrides.limits ?? {});
+  const authorizerFunction = model.authorizers[0].function;
+  const handlers: { invokeAuthorizer: Invoke; invokeMailer: Invoke } = {
     invokeAuthorizer: async (event) => {
       authorizerEvents.push(event as APIGatewayTokenAuthorizerEvent);
       const token = (event as APIGatewayTokenAuthorizerEvent).authorizationToken;
@@ -58,8 +88,13 @@ function setup(overrides: Partial<GatewayOptions> & { limits?: Record<string, nu
       mailerEvents.push(event as APIGatewayProxyEvent);
       return { statusCode: 200, headers: corsHeaders(ORIGIN), body: '{"messageId":"m-1"}' };
     },
-    now: () => time,
     ...overrides,
+  };
+  const gateway = createGateway({
+    model,
+    invoke: (name, event) =>
+      name === authorizerFunction ? handlers.invokeAuthorizer(event) : handlers.invokeMailer(event),
+    now: () => time,
   });
   const send = (request: Partial<GatewayRequest> = {}) =>
     gateway.handle({
@@ -90,7 +125,7 @@ describe("routing", () => {
     ["POST", "/prod/other"],
     ["POST", "/prod/other/deeper"],
   ])("%s %s is 403 Missing Authentication Token, with CORS", async (method, url) => {
-    const { send, authorizerEvents } = setup();
+    const { send, authorizerEvents } = await setup();
     const response = await send({ method, url });
     expect(response.statusCode).toBe(403);
     expect(json(response.body)).toEqual({ message: "Missing Authentication Token" });
@@ -99,7 +134,7 @@ describe("routing", () => {
   });
 
   it("answers the preflight without the token or the authorizer", async () => {
-    const { send, authorizerEvents } = setup();
+    const { send, authorizerEvents } = await setup();
     const response = await send({ method: "OPTIONS", headers: [["Origin", ORIGIN]] });
     expect(response.statusCode).toBe(200);
     expect(response.headers["Access-Control-Allow-Origin"]).toBe(ORIGIN);
@@ -109,7 +144,7 @@ describe("routing", () => {
   });
 
   it("takes /prod and /prod/ (with a query) as the root resource", async () => {
-    const { send, mailerEvents } = setup();
+    const { send, mailerEvents } = await setup();
     expect((await send({ url: "/prod" })).statusCode).toBe(200);
     expect((await send({ url: "/prod/?ref=home" })).statusCode).toBe(200);
     expect(mailerEvents[1].queryStringParameters).toEqual({ ref: "home" });
@@ -125,7 +160,7 @@ describe("the token authorizer", () => {
   ] as Array<[string, Array<[string, string]>]>)(
     "%s is 401 without calling the authorizer",
     async (_label, headers) => {
-      const { send, authorizerEvents, mailerEvents } = setup();
+      const { send, authorizerEvents, mailerEvents } = await setup();
       const response = await send({ headers });
       expect(response.statusCode).toBe(401);
       expect(json(response.body)).toEqual({ message: "Unauthorized" });
@@ -136,7 +171,7 @@ describe("the token authorizer", () => {
   );
 
   it("reads the header whatever its case, and sends a real TOKEN event", async () => {
-    const { send, authorizerEvents } = setup();
+    const { send, authorizerEvents } = await setup();
     expect((await send({ headers: [["AuthToken", TOKEN]] })).statusCode).toBe(200);
     expect(authorizerEvents).toEqual([
       {
@@ -148,7 +183,7 @@ describe("the token authorizer", () => {
   });
 
   it("answers 401 when the authorizer throws Unauthorized, and does not cache it", async () => {
-    const { send, authorizerEvents } = setup();
+    const { send, authorizerEvents } = await setup();
     const wrong = "w".repeat(40);
     for (let i = 0; i < 2; i += 1) {
       const response = await send({ headers: [["authtoken", wrong]] });
@@ -159,7 +194,7 @@ describe("the token authorizer", () => {
   });
 
   it("answers 403 for a Deny policy", async () => {
-    const { send, mailerEvents } = setup({
+    const { send, mailerEvents } = await setup({
       invokeAuthorizer: async () => ({
         ...allow(),
         policyDocument: {
@@ -178,7 +213,7 @@ describe("the token authorizer", () => {
   });
 
   it("answers 500 when the authorizer fails otherwise or answers nonsense", async () => {
-    const failing = setup({
+    const failing = await setup({
       invokeAuthorizer: async () => {
         throw new LambdaInvokeError("TypeError", "boom at /var/task/index.js:1");
       },
@@ -187,12 +222,12 @@ describe("the token authorizer", () => {
     expect(failed.statusCode).toBe(500);
     expect(json(failed.body)).toEqual({ message: "Internal server error" });
     expect(failed.body.toString()).not.toContain("boom");
-    const nonsense = setup({ invokeAuthorizer: async () => ({ hello: "world" }) });
+    const nonsense = await setup({ invokeAuthorizer: async () => ({ hello: "world" }) });
     expect((await nonsense.send()).statusCode).toBe(500);
   });
 
   it("caches the decision per token for the TTL, then asks again", async () => {
-    const { send, authorizerEvents, advance } = setup({
+    const { send, authorizerEvents, advance } = await setup({
       limits: { burstLimit: 100, rateLimit: 100 },
     });
     await send();
@@ -207,20 +242,20 @@ describe("the token authorizer", () => {
   });
 
   it("shares one authorizer call among concurrent first requests", async () => {
-    const { send, authorizerEvents } = setup();
+    const { send, authorizerEvents } = await setup();
     await Promise.all([send(), send(), send()]);
     expect(authorizerEvents).toHaveLength(1);
   });
 
   it("asks every time with a TTL of 0", async () => {
-    const { send, authorizerEvents } = setup({ limits: { authorizerCacheTtl: 0 } });
+    const { send, authorizerEvents } = await setup({ limits: { authorizerCacheTtl: 0 } });
     await send();
     await send();
     expect(authorizerEvents).toHaveLength(2);
   });
 
   it("answers 403 Forbidden when the authorizer returns no usage plan key", async () => {
-    const { send, mailerEvents } = setup({
+    const { send, mailerEvents } = await setup({
       invokeAuthorizer: async () => allow({ usageIdentifierKey: "not-a-plan-key" }),
     });
     const response = await send();
@@ -232,7 +267,7 @@ describe("the token authorizer", () => {
 
 describe("throttling and quota", () => {
   it("answers 429 Too Many Requests past the burst, and admits again at the rate", async () => {
-    const { send, advance, mailerEvents } = setup();
+    const { send, advance, mailerEvents } = await setup();
     const statuses = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await send()).statusCode);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
@@ -245,7 +280,9 @@ describe("throttling and quota", () => {
   });
 
   it("answers 429 Limit Exceeded past the daily quota, until the next UTC day", async () => {
-    const { send, advance } = setup({ limits: { dailyQuota: 2, rateLimit: 100, burstLimit: 100 } });
+    const { send, advance } = await setup({
+      limits: { dailyQuota: 2, rateLimit: 100, burstLimit: 100 },
+    });
     expect((await send()).statusCode).toBe(200);
     expect((await send()).statusCode).toBe(200);
     const refused = await send();
@@ -256,7 +293,7 @@ describe("throttling and quota", () => {
   });
 
   it("authorizes before throttling: refused tokens use no throttle or quota", async () => {
-    const { send } = setup({ limits: { dailyQuota: 1, burstLimit: 1, rateLimit: 1 } });
+    const { send } = await setup({ limits: { dailyQuota: 1, burstLimit: 1, rateLimit: 1 } });
     for (let i = 0; i < 5; i += 1) {
       expect((await send({ headers: [["authtoken", "x".repeat(40)]] })).statusCode).toBe(401);
     }
@@ -266,7 +303,7 @@ describe("throttling and quota", () => {
 
 describe("the proxy integration", () => {
   it("sends a REST proxy v1 event with the authorizer's principal and context", async () => {
-    const { send, mailerEvents } = setup();
+    const { send, mailerEvents } = await setup();
     const body = Buffer.from('{"message":"Hi"}');
     await send({
       headers: [
@@ -305,13 +342,13 @@ describe("the proxy integration", () => {
   });
 
   it("passes a bodyless POST as body null", async () => {
-    const { send, mailerEvents } = setup();
+    const { send, mailerEvents } = await setup();
     await send();
     expect(mailerEvents[0].body).toBeNull();
   });
 
   it("returns the mailer's answer with its headers", async () => {
-    const { send } = setup({
+    const { send } = await setup({
       invokeMailer: async () => ({
         statusCode: 413,
         headers: { "Content-Type": "application/json" },
@@ -332,7 +369,7 @@ describe("the proxy integration", () => {
     ["a non-string body", () => Promise.resolve({ statusCode: 200, body: { a: 1 } })],
     ["null", () => Promise.resolve(null)],
   ])("answers 502 for %s from the mailer, with CORS and no detail", async (_label, mailer) => {
-    const { send } = setup({ invokeMailer: mailer });
+    const { send } = await setup({ invokeMailer: mailer });
     const response = await send();
     expect(response.statusCode).toBe(502);
     expect(json(response.body)).toEqual({ message: "Internal server error" });

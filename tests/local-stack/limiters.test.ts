@@ -7,6 +7,8 @@ import {
 } from "../../tools/local-gateway/authorizer-result";
 import { createDailyQuota } from "../../tools/local-gateway/daily-quota";
 import { createTokenBucket } from "../../tools/local-gateway/token-bucket";
+import { createRateWindow } from "../../tools/local-gateway/waf-rate-window";
+import { parseMethodPath } from "../../tools/local-gateway/read-program";
 
 function fakeClock(start = Date.UTC(2026, 10, 25, 12, 0, 0)) {
   let time = start;
@@ -180,5 +182,36 @@ describe("authorizer answer", () => {
     expect(wildcardMatch("arn:?ws", "arn:aws")).toBe(true);
     expect(wildcardMatch("arn.aws", "arnxaws")).toBe(false);
     expect(wildcardMatch("a/prod/POST/", "a/prod/POST/x")).toBe(false);
+  });
+});
+
+describe("WAF rate window (per client address)", () => {
+  it("admits `limit` requests in the window, blocks past it, and admits again as they age out", () => {
+    const clock = fakeClock();
+    const window = createRateWindow({ limit: 3, windowSeconds: 60, now: clock.now });
+    expect([1, 2, 3, 4].map(() => window.admit())).toEqual([true, true, true, false]);
+    clock.advance(30_000);
+    expect(window.admit()).toBe(false);
+    // The first three (at 0 s) leave the window at 60 s; the blocked ones (0 s, 30 s) still count.
+    clock.advance(30_000);
+    expect(window.admit()).toBe(true);
+    clock.advance(30_000);
+    expect(window.admit()).toBe(true);
+  });
+});
+
+describe("method paths of MethodSettings", () => {
+  it.each([
+    ["*/*", { resourcePath: "*", httpMethod: "*" }],
+    ["items/GET", { resourcePath: "/items", httpMethod: "GET" }],
+    ["~1items~1deep/POST", { resourcePath: "/items/deep", httpMethod: "POST" }],
+    ["/POST", { resourcePath: "/", httpMethod: "POST" }],
+    ["items/*", { resourcePath: "/items", httpMethod: "*" }],
+  ])("reads %s", (methodPath, expected) => {
+    expect(parseMethodPath(methodPath)).toEqual(expected);
+  });
+
+  it("refuses a path with no method", () => {
+    expect(parseMethodPath("items")).toBeUndefined();
   });
 });

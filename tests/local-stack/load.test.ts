@@ -1,11 +1,11 @@
 // A bounded load test on loopback (autocannon): the throttle and the quota hold under concurrency,
 // nothing fails, and every admitted request sent exactly one email.
-import { builtHandlers } from "../harness/local-ses";
+import { loadInIsolation } from "../harness/pulumi";
 import { SCENARIOS, runLoad } from "../../tools/bench/load";
 
 describe.each(SCENARIOS)("$label: $requests requests at concurrency $connections", (scenario) => {
   it("admits at most min(burst + rate x T, quota), refuses the rest with 429, loses no email", async () => {
-    const figures = await runLoad(scenario, await builtHandlers());
+    const figures = await runLoad(scenario, loadInIsolation);
     expect(figures.clientErrors).toBe(0);
     expect(figures.serverErrors).toBe(0);
     expect(figures.otherStatuses).toBe(0);

@@ -1,9 +1,19 @@
-// Starting the local stack in this process for a test file, on free ports, with the real bundles.
+// Starting the local stack in this process for a test file, on free ports: the program runs under
+// mocks in jest's module registry and builds its own bundles, as `npm start` does.
 import { chromium, type Browser } from "playwright-core";
-import { builtHandlers } from "../harness/local-ses";
-import { startLocalStack, type LimitSettings, type LocalStack } from "../../tools/local-stack";
+import { resolveChromium } from "./chromium";
+import { loadInIsolation } from "../harness/pulumi";
+import { parseSettings, type MailerSettings } from "../../infra/settings";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../tools/local-stack";
+
+export type LimitSettings = Pick<
+  MailerSettings,
+  "rateLimit" | "burstLimit" | "dailyQuota" | "authorizerCacheTtl"
+>;
 
 export interface TestStack extends LocalStack {
+  /** The settings the program read (infra/settings.ts over the stack's config). */
+  settings: MailerSettings;
   /** Every log line (gateway, authorizer, mailer) since the start. */
   logs: string[];
   post(init?: {
@@ -16,18 +26,21 @@ export interface TestStack extends LocalStack {
 export async function startTestStack(
   limits: Partial<LimitSettings> = {},
   allowedOrigin?: string,
+  options: Partial<LocalStackOptions> = {},
 ): Promise<TestStack> {
   const logs: string[] = [];
   const stack = await startLocalStack({
     port: 0,
     sesPort: 0,
-    limits,
+    config: Object.fromEntries(Object.entries(limits).map(([key, value]) => [key, String(value)])),
     allowedOrigin,
-    bundles: await builtHandlers(),
     log: (line) => logs.push(line),
+    load: loadInIsolation,
+    ...options,
   });
   return {
     ...stack,
+    settings: settingsOf(stack),
     logs,
     post(init = {}) {
       const headers: Record<string, string> = { ...init.headers };
@@ -37,25 +50,19 @@ export async function startTestStack(
   };
 }
 
+/** The program's settings as it read them, for a stack whose program has this project's config. */
+export function settingsOf(stack: LocalStack): MailerSettings {
+  return parseSettings((key) => stack.config[`${stack.projectName}:${key}`]);
+}
+
 export const authorizerCalls = (logs: string[]) =>
   logs.filter((line) => line.startsWith("[authorizer] {")).length;
 
 /**
- * Debian's Chromium, headless, with the flags this closed network needs (no background
- * connections to refuse), through playwright-core, which downloads no browser of its own.
+ * Chromium headless through playwright-core (which downloads no browser of its own): Debian's
+ * when installed, otherwise the one inside the npm package @sparticuz/chromium.
  */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+export async function launchChromium(): Promise<Browser> {
+  const { executablePath, args, env } = await resolveChromium();
+  return chromium.launch({ executablePath, args, env: { ...process.env, ...env } });
 }

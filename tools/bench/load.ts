@@ -2,11 +2,13 @@
 // over about T seconds, against the real bundled handlers and the local SES. Checks the gateway's
 // promises under load: 200s never above burst + rate x T nor the daily quota, everything else
 // 429, no 5xx, and exactly one email in the store per 200 (none lost, none duplicated).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { buildHandlers, type HandlerBundle, type HandlerName } from "../../infra/bundle";
-import { startLocalStack, type LimitSettings } from "../local-stack";
+import { parseSettings, type MailerSettings } from "../../infra/settings";
+import { startLocalStack } from "../local-stack";
+
+type LimitSettings = Pick<
+  MailerSettings,
+  "rateLimit" | "burstLimit" | "dailyQuota" | "authorizerCacheTtl"
+>;
 
 export const title = "Local stack under load (autocannon, loopback)";
 
@@ -67,14 +69,16 @@ export const SCENARIOS: LoadScenario[] = [
 
 export async function runLoad(
   scenario: LoadScenario,
-  bundles?: Record<HandlerName, HandlerBundle>,
+  load?: (entry: string) => unknown,
 ): Promise<LoadFigures> {
   const outcomes = { throttled: 0, quotaExceeded: 0 };
   const stack = await startLocalStack({
     port: 0,
     sesPort: 0,
-    limits: scenario.limits,
-    bundles,
+    config: Object.fromEntries(
+      Object.entries(scenario.limits ?? {}).map(([key, value]) => [key, String(value)]),
+    ),
+    load,
     // The gateway's line per request says which rule refused it.
     log: (line) => {
       if (line.includes("-> 429 throttled")) outcomes.throttled += 1;
@@ -116,7 +120,8 @@ export async function runLoad(
       emails.map((email) => /Request id: (\S+)/.exec(email.body.text ?? "")?.[1] ?? ""),
     );
     requestIds.delete("");
-    const { rateLimit, burstLimit, dailyQuota, authorizerCacheTtl } = stack.settings;
+    const settings = parseSettings((key) => stack.config[`${stack.projectName}:${key}`]);
+    const { rateLimit, burstLimit, dailyQuota, authorizerCacheTtl } = settings;
     return {
       scenario,
       limits: { rateLimit, burstLimit, dailyQuota, authorizerCacheTtl },
@@ -139,15 +144,13 @@ export async function runLoad(
 }
 
 export async function run(): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), "mailer-api-load-"));
-  try {
-    const bundles = await buildHandlers({ outDir });
+  {
     const rows = [
       "| scenario | rate / burst / quota | N at C (offered/s) | T | 200 | ceiling min(burst + rate×T, quota) | 429 (throttle + quota) | 5xx | emails (unique) | p50 / p99 latency |",
       "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ];
     for (const scenario of SCENARIOS) {
-      const f = await runLoad(scenario, bundles);
+      const f = await runLoad(scenario);
       rows.push(
         `| ${scenario.label} | ${f.limits.rateLimit}/s / ${f.limits.burstLimit} / ${f.limits.dailyQuota} | ` +
           `${scenario.requests} at ${scenario.connections} (${scenario.offeredRate}) | ${f.seconds.toFixed(2)} s | ` +
@@ -161,7 +164,5 @@ export async function run(): Promise<string> {
       "",
       ...rows,
     ].join("\n");
-  } finally {
-    rmSync(outDir, { recursive: true, force: true });
   }
 }

@@ -11,8 +11,13 @@ export interface ApiIdentity {
 
 export interface IncomingRequest {
   method: string;
-  /** The path inside the stage: "/" for the root resource. */
+  /** The matched resource's path inside the stage: "/" for the root resource. */
   resourcePath: string;
+  /** The request's path inside the stage, as sent. */
+  path: string;
+  /** The values of the resource's `{name}` parts, or null. */
+  pathParameters?: Record<string, string> | null;
+  resourceId: string;
   /** Header names as the client sent them, with every value. */
   headers: Array<[string, string]>;
   query: URLSearchParams;
@@ -34,7 +39,7 @@ export function tokenAuthorizerEvent(
   return {
     type: "TOKEN",
     authorizationToken: token,
-    methodArn: methodArn(api, request.method, request.resourcePath),
+    methodArn: methodArn(api, request.method, request.path),
   };
 }
 
@@ -47,6 +52,7 @@ export function proxyEvent(
     integrationLatency: number;
   },
   apiKey: { value: string; id: string } | undefined,
+  authorized = true,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -64,22 +70,24 @@ export function proxyEvent(
   const userAgent = request.headers.find(([name]) => name.toLowerCase() === "user-agent")?.[1];
   return {
     resource: request.resourcePath,
-    path: request.resourcePath,
+    path: request.path,
     httpMethod: request.method,
     headers,
     multiValueHeaders,
     queryStringParameters: hasQuery ? query : null,
     multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
-    pathParameters: null,
+    pathParameters: request.pathParameters ?? null,
     stageVariables: null,
     requestContext: {
       accountId: api.accountId,
       apiId: api.apiId,
-      authorizer: {
-        principalId: authorizer.principalId,
-        integrationLatency: authorizer.integrationLatency,
-        ...authorizer.context,
-      },
+      authorizer: authorized
+        ? {
+            principalId: authorizer.principalId,
+            integrationLatency: authorizer.integrationLatency,
+            ...authorizer.context,
+          }
+        : null,
       domainName: `${api.apiId}.execute-api.${api.region}.amazonaws.com`,
       domainPrefix: api.apiId,
       extendedRequestId: request.requestId.slice(0, 16),
@@ -101,12 +109,12 @@ export function proxyEvent(
         userAgent: userAgent ?? null,
         userArn: null,
       },
-      path: `/${api.stage}${request.resourcePath}`,
+      path: `/${api.stage}${request.path}`,
       protocol: "HTTP/1.1",
       requestId: request.requestId,
       requestTime: clfTime(request.receivedAt),
       requestTimeEpoch: request.receivedAt.getTime(),
-      resourceId: "root",
+      resourceId: request.resourceId,
       resourcePath: request.resourcePath,
       stage: api.stage,
     },

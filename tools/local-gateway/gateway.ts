@@ -1,57 +1,69 @@
-// The request pipeline of the deployed REST API's prod stage, reproduced in process. For each
-// request, in API Gateway's order:
-//   1. route: POST and OPTIONS on the root resource; anything else is 403 Missing Authentication
-//      Token (API Gateway's answer for a path or method the API does not define);
-//   2. OPTIONS: the MOCK preflight, open (browsers send it without the token);
-//   3. the TOKEN authorizer: a missing or empty `authtoken` header, or one failing the identity
-//      validation expression, is 401 without invoking the authorizer; otherwise its decision,
-//      cached per token for authorizerCacheTtl, gives 401 (thrown "Unauthorized"), 403 (Deny)
-//      or 500 (unusable answer);
-//   4. the usage plan, fed by the key the authorizer returns (apiKeySource AUTHORIZER): an unknown
-//      key is 403, then its throttle and its daily quota; 5. the stage's method throttle;
-//   6. the mailer, through the Lambda proxy integration.
+// The request pipeline of a deployed REST API, reproduced in process from the model read from the
+// program (read-program.ts). For each request, in API Gateway's order:
+//   1. stage: the first path segment names a declared stage, or the answer is 403
+//      {"message":"Forbidden"} (no gateway response applies: there is no stage); stage names are
+//      case-sensitive and paths are taken as sent (no dot-segment normalisation);
+//   2. WAF: rate-based rules of a web ACL associated with the stage, per client address
+//      (403 WAF_FILTERED);
+//   3. route: the resource path and method (or ANY); none is 403 Missing Authentication Token;
+//   4. a CUSTOM method's TOKEN authorizer: a missing or empty identity header, or one failing the
+//      identity validation expression, is 401 without invoking the authorizer; otherwise its
+//      decision, cached per token for its TTL, gives 401 (thrown "Unauthorized"), 403 (Deny) or
+//      500 (unusable answer);
+//   5. a method requiring an API key: the key (the authorizer's usageIdentifierKey with
+//      apiKeySource AUTHORIZER, else the x-api-key header) must belong to a usage plan of the
+//      stage (403), then the plan's throttle (per method if declared) and its quota (429);
+//   6. the stage's method throttle (MethodSettings, the most specific method path, `*/*` included:
+//      OPTIONS too), one token bucket per method;
+//   7. the integration: AWS_PROXY invokes the function (an event over Lambda's 6 MB synchronous
+//      payload limit is refused with 413 and never reaches it), MOCK answers from its responses.
 // Throttling and quotas come after the authorizer: AWS documents that with API keys from the
 // authorizer, API Gateway reads the key from its answer, compares it with the usage plan's keys
 // and "if there is a match, throttles the requests based on the plan's request limit and quota"
 // (API Gateway developer guide, "Choose an API key source in API Gateway"), and that per-client
 // usage plan limits are applied before per-method stage limits ("Throttle requests to your REST
-// APIs", "How throttling limit settings are applied").
-// Every answer of the gateway's own carries the CORS headers, as the deployed gateway responses do.
+// APIs", "How throttling limit settings are applied"); stage limits apply to each method apart.
+// The gateway's own answers take the program's gateway responses (a type not customised takes
+// DEFAULT_4XX's or DEFAULT_5XX's headers and template, as API Gateway does).
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { corsHeaders, preflightHeaders } from "../../handlers/cors";
-import { TOKEN_HEADER, TOKEN_VALIDATION_EXPRESSION } from "../../infra/authorizer-contract";
-import {
-  GATEWAY_ANSWERS,
-  gatewayAnswerBody,
-  type GatewayAnswer,
-} from "../../infra/gateway-responses";
-import type { MailerSettings } from "../../infra/settings";
-import { createAuthorizerCache } from "./authorizer-cache";
+import { GATEWAY_ANSWERS, type GatewayAnswer } from "../../infra/gateway-responses";
+import { createAuthorizerCache, type AuthorizerCache } from "./authorizer-cache";
 import { evaluateAuthorizerResult } from "./authorizer-result";
-import { createDailyQuota } from "./daily-quota";
+import { createDailyQuota, type DailyQuota } from "./daily-quota";
 import { methodArn, proxyEvent, tokenAuthorizerEvent, type ApiIdentity } from "./events";
 import { LambdaInvokeError } from "./lambda-container";
+import type {
+  GatewayModel,
+  MethodModel,
+  MethodThrottleModel,
+  MockResponseModel,
+  ThrottleLimits,
+  UsagePlanModel,
+} from "./model";
+import { findRoute } from "./route-match";
 import { createTokenBucket, type TokenBucket } from "./token-bucket";
+import { createRateWindow, type RateWindow } from "./waf-rate-window";
 
-/** API Gateway's own payload limit for REST APIs (the mailer enforces its much smaller one). */
+/** API Gateway's own payload limit for REST APIs. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** Lambda's synchronous invocation payload limit (the whole event, not just the body). */
+export const LAMBDA_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
-/**
- * Answers API Gateway gives that the deployed program does not customise one by one: they take
- * the DEFAULT_4XX/DEFAULT_5XX gateway responses' headers (CORS included) and keep their status.
- */
+/** Answers API Gateway gives that have no gateway response type of their own in the program. */
 export const LOCAL_ONLY_ANSWERS = {
   integrationFailure: {
     responseType: "DEFAULT_5XX",
     statusCode: 502,
     message: "Internal server error",
   },
+  wafFiltered: { responseType: "WAF_FILTERED", statusCode: 403, message: "Forbidden" },
+  mockNoMatch: { responseType: "DEFAULT_5XX", statusCode: 500, message: "Internal server error" },
 } as const satisfies Record<string, GatewayAnswer>;
 
 export interface GatewayRequest {
   method: string;
-  /** The URL path and query, starting with the stage: `/prod`, `/prod/?a=b`. */
+  /** The raw request target: path (with the stage first) and query, as sent. */
   url: string;
   /** Header names as sent, each value apart. */
   headers: Array<[string, string]>;
@@ -68,15 +80,9 @@ export interface GatewayResponse {
 }
 
 export interface GatewayOptions {
-  api: ApiIdentity;
-  settings: Pick<
-    MailerSettings,
-    "allowedOrigin" | "rateLimit" | "burstLimit" | "dailyQuota" | "authorizerCacheTtl"
-  >;
-  /** The usage plan's API keys, by value, with their ids. */
-  usagePlanKeys: Array<{ id: string; value: string }>;
-  invokeAuthorizer(event: unknown): Promise<unknown>;
-  invokeMailer(event: unknown, context: Record<string, unknown>): Promise<unknown>;
+  model: GatewayModel;
+  /** Invokes one of the model's functions by name. */
+  invoke(functionName: string, event: unknown, context: Record<string, unknown>): Promise<unknown>;
   now?: () => number;
 }
 
@@ -84,143 +90,284 @@ export interface Gateway {
   handle(request: GatewayRequest): Promise<GatewayResponse>;
   /** One of the gateway's own answers, for the HTTP layer (a body over MAX_PAYLOAD_BYTES). */
   answer(answer: GatewayAnswer, outcome: string): GatewayResponse;
+  /** The stage a request target belongs to, if any. */
+  stageOf(url: string): string | undefined;
 }
 
-const TOKEN_PATTERN = new RegExp(TOKEN_VALIDATION_EXPRESSION);
+const ERROR_TYPES: Record<string, string> = {
+  UNAUTHORIZED: "UnauthorizedException",
+  ACCESS_DENIED: "AccessDeniedException",
+  MISSING_AUTHENTICATION_TOKEN: "MissingAuthenticationTokenException",
+  INVALID_API_KEY: "ForbiddenException",
+  WAF_FILTERED: "ForbiddenException",
+  THROTTLED: "TooManyRequestsException",
+  QUOTA_EXCEEDED: "LimitExceededException",
+  AUTHORIZER_FAILURE: "AuthorizerConfigurationException",
+  REQUEST_TOO_LARGE: "RequestTooLargeException",
+};
 
 export function createGateway(options: GatewayOptions): Gateway {
-  const { api, settings } = options;
+  const { model } = options;
   const now = options.now ?? Date.now;
-  const cors = corsHeaders(settings.allowedOrigin);
-  const authorizerCache = createAuthorizerCache<unknown>({
-    ttlSeconds: settings.authorizerCacheTtl,
-    now,
-  });
+  const stages = new Map(model.stages.map((stage) => [stage.name, stage]));
+  const authorizers = new Map(model.authorizers.map((a) => [a.id, a]));
+  const caches = new Map<string, AuthorizerCache<unknown>>();
   const inFlight = new Map<string, Promise<unknown>>();
-  const quota = createDailyQuota({ limit: settings.dailyQuota, now });
-  const planBuckets = new Map<string, TokenBucket>();
-  const stageBucket = createTokenBucket({
-    rate: settings.rateLimit,
-    burst: settings.burstLimit,
-    now,
-  });
-  const keysByValue = new Map(options.usagePlanKeys.map((key) => [key.value, key]));
+  const buckets = new Map<string, TokenBucket | "closed">();
+  const quotas = new Map<string, DailyQuota>();
+  const wafWindows = new Map<string, RateWindow>();
 
-  const answer = (gatewayAnswer: GatewayAnswer, outcome: string): GatewayResponse => ({
-    statusCode: gatewayAnswer.statusCode,
-    headers: {
-      "Content-Type": "application/json",
-      ...cors,
-      "x-amzn-ErrorType": errorType(gatewayAnswer),
-    },
-    body: Buffer.from(gatewayAnswerBody(gatewayAnswer)),
-    outcome,
+  const answer = (gatewayAnswer: GatewayAnswer, outcome: string): GatewayResponse => {
+    const own = model.gatewayResponses[gatewayAnswer.responseType];
+    const fallback =
+      model.gatewayResponses[gatewayAnswer.statusCode >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX"];
+    const custom = own ?? fallback;
+    const template = custom?.template;
+    const body =
+      template === undefined
+        ? JSON.stringify({ message: gatewayAnswer.message })
+        : template
+            .replace(/\$context\.error\.messageString/g, JSON.stringify(gatewayAnswer.message))
+            .replace(/\$context\.error\.message/g, gatewayAnswer.message);
+    return {
+      statusCode: own?.statusCode ?? gatewayAnswer.statusCode,
+      headers: {
+        "Content-Type": "application/json",
+        ...custom?.headers,
+        "x-amzn-ErrorType":
+          ERROR_TYPES[gatewayAnswer.responseType] ?? "InternalServerErrorException",
+      },
+      body: Buffer.from(body),
+      outcome,
+    };
+  };
+
+  /** Outside any stage there is no deployment, so no gateway response applies. */
+  const forbidden = (): GatewayResponse => ({
+    statusCode: 403,
+    headers: { "Content-Type": "application/json", "x-amzn-ErrorType": "ForbiddenException" },
+    body: Buffer.from(JSON.stringify({ message: "Forbidden" })),
+    outcome: "no-such-stage",
   });
+
+  const bucket = (key: string, limits: ThrottleLimits): TokenBucket | "closed" | undefined => {
+    if (limits.rateLimit < 0 || limits.burstLimit < 0) return undefined; // -1: off
+    let found = buckets.get(key);
+    if (found === undefined) {
+      found =
+        limits.rateLimit === 0 || limits.burstLimit === 0
+          ? "closed"
+          : createTokenBucket({ rate: limits.rateLimit, burst: limits.burstLimit, now });
+      buckets.set(key, found);
+    }
+    return found;
+  };
+  const admits = (key: string, limits: ThrottleLimits | undefined): boolean => {
+    if (limits === undefined) return true;
+    const found = bucket(key, limits);
+    return found === undefined || (found !== "closed" && found.tryTake());
+  };
 
   /** The authorizer's raw answer for this token: cached, or one shared invocation. */
-  const authorize = async (token: string, event: unknown): Promise<unknown> => {
-    const cached = authorizerCache.get(token);
+  const authorize = async (authorizerId: string, token: string, event: unknown) => {
+    const authorizer = authorizers.get(authorizerId)!;
+    let cache = caches.get(authorizerId);
+    if (cache === undefined) {
+      cache = createAuthorizerCache<unknown>({ ttlSeconds: authorizer.ttlSeconds, now });
+      caches.set(authorizerId, cache);
+    }
+    const cached = cache.get(token);
     if (cached !== undefined) return cached;
-    const running = inFlight.get(token);
+    const flightKey = `${authorizerId}\n${token}`;
+    const running = inFlight.get(flightKey);
     if (running !== undefined) return running;
-    const call = options.invokeAuthorizer(event).then((result) => {
-      authorizerCache.set(token, result);
-      return result;
-    });
-    inFlight.set(token, call);
+    const store = cache;
+    const call = options
+      .invoke(authorizer.function, event, { awsRequestId: randomUUID() })
+      .then((result) => {
+        store.set(token, result);
+        return result;
+      });
+    inFlight.set(flightKey, call);
     try {
       return await call;
     } finally {
-      inFlight.delete(token);
+      inFlight.delete(flightKey);
     }
   };
 
   const handle = async (request: GatewayRequest): Promise<GatewayResponse> => {
     const receivedAt = new Date(now());
     const requestId = randomUUID();
-    const url = new URL(request.url, "http://localhost");
-    const resourcePath = stagePath(url.pathname, api.stage);
-    if (resourcePath !== "/" || !["POST", "OPTIONS"].includes(request.method)) {
+    const target = splitTarget(request.url);
+    const stage = stages.get(target.stage);
+    if (stage === undefined) return forbidden();
+
+    for (const rule of stage.wafRateRules) {
+      const key = `${stage.name}\n${rule.name}\n${request.sourceIp}`;
+      let window = wafWindows.get(key);
+      if (window === undefined) {
+        window = createRateWindow({ limit: rule.limit, windowSeconds: rule.windowSeconds, now });
+        wafWindows.set(key, window);
+      }
+      if (!window.admit()) return answer(LOCAL_ONLY_ANSWERS.wafFiltered, `waf-${rule.name}`);
+    }
+
+    const route = findRoute(model.methods, target.resourcePath, request.method);
+    if (route === undefined) {
       return answer(GATEWAY_ANSWERS.missingAuthenticationToken, "no-such-route");
     }
-    if (request.method === "OPTIONS") {
-      return {
-        statusCode: 200,
-        headers: {
-          "Content-Type": "application/json",
-          ...preflightHeaders(settings.allowedOrigin),
-        },
-        body: Buffer.alloc(0),
-        outcome: "preflight",
-      };
-    }
-
-    const token = headerValue(request.headers, TOKEN_HEADER);
-    if (token === undefined || token === "") {
-      return answer(GATEWAY_ANSWERS.unauthorized, "no-token");
-    }
-    if (!TOKEN_PATTERN.test(token)) return answer(GATEWAY_ANSWERS.unauthorized, "malformed-token");
-
+    const { method } = route;
+    const api: ApiIdentity = {
+      region: model.api.region,
+      accountId: model.api.accountId,
+      apiId: executeApiId(model.api.id),
+      stage: stage.name,
+    };
     const incoming = {
       method: request.method,
-      resourcePath,
+      resourcePath: method.resourcePath,
+      path: target.resourcePath,
+      pathParameters: route.pathParameters,
+      resourceId: method.resourceId,
       headers: request.headers,
-      query: url.searchParams,
+      query: target.query,
       body: request.body,
       sourceIp: request.sourceIp,
       requestId,
       receivedAt,
     };
-    const authorizerStarted = now();
-    let authorizerResult: unknown;
-    try {
-      authorizerResult = await authorize(token, tokenAuthorizerEvent(api, incoming, token));
-    } catch (error) {
-      if (error instanceof LambdaInvokeError && error.errorMessage === "Unauthorized") {
-        return answer(GATEWAY_ANSWERS.unauthorized, "authorizer-refused");
-      }
-      return answer(GATEWAY_ANSWERS.authorizerFailure, "authorizer-failed");
-    }
-    const integrationLatency = now() - authorizerStarted;
-    const decision = evaluateAuthorizerResult(
-      authorizerResult,
-      methodArn(api, request.method, resourcePath),
-    );
-    if (decision.kind === "invalid") {
-      return answer(GATEWAY_ANSWERS.authorizerFailure, "authorizer-invalid-answer");
-    }
-    if (decision.kind === "deny") return answer(GATEWAY_ANSWERS.accessDenied, "denied");
 
-    const apiKey = decision.usageIdentifierKey && keysByValue.get(decision.usageIdentifierKey);
-    if (!apiKey) return answer(GATEWAY_ANSWERS.invalidApiKey, "no-usage-plan-key");
-    let planBucket = planBuckets.get(apiKey.id);
-    if (planBucket === undefined) {
-      planBucket = createTokenBucket({ rate: settings.rateLimit, burst: settings.burstLimit, now });
-      planBuckets.set(apiKey.id, planBucket);
+    let authorizerContext:
+      | {
+          principalId: string;
+          context: Record<string, string | number | boolean>;
+          integrationLatency: number;
+        }
+      | undefined;
+    let usageIdentifierKey: string | undefined;
+    if (method.authorization === "CUSTOM") {
+      const authorizer = authorizers.get(method.authorizerId!)!;
+      const token = headerValue(request.headers, authorizer.header);
+      if (token === undefined || token === "") {
+        return answer(GATEWAY_ANSWERS.unauthorized, "no-token");
+      }
+      if (authorizer.validationExpression && !authorizer.validationExpression.test(token)) {
+        return answer(GATEWAY_ANSWERS.unauthorized, "malformed-token");
+      }
+      const started = now();
+      let result: unknown;
+      try {
+        result = await authorize(authorizer.id, token, tokenAuthorizerEvent(api, incoming, token));
+      } catch (error) {
+        if (error instanceof LambdaInvokeError && error.errorMessage === "Unauthorized") {
+          return answer(GATEWAY_ANSWERS.unauthorized, "authorizer-refused");
+        }
+        return answer(GATEWAY_ANSWERS.authorizerFailure, "authorizer-failed");
+      }
+      const decision = evaluateAuthorizerResult(
+        result,
+        methodArn(api, request.method, target.resourcePath),
+      );
+      if (decision.kind === "invalid") {
+        return answer(GATEWAY_ANSWERS.authorizerFailure, "authorizer-invalid-answer");
+      }
+      if (decision.kind === "deny") return answer(GATEWAY_ANSWERS.accessDenied, "denied");
+      authorizerContext = {
+        principalId: decision.principalId,
+        context: decision.context,
+        integrationLatency: now() - started,
+      };
+      usageIdentifierKey = decision.usageIdentifierKey;
     }
-    if (!planBucket.tryTake()) return answer(GATEWAY_ANSWERS.throttled, "throttled");
-    if (!quota.tryConsume(apiKey.id))
-      return answer(GATEWAY_ANSWERS.quotaExceeded, "quota-exceeded");
-    if (!stageBucket.tryTake()) return answer(GATEWAY_ANSWERS.throttled, "throttled");
+
+    let apiKey: { id: string; value: string } | undefined;
+    if (method.apiKeyRequired) {
+      const value =
+        model.api.apiKeySource === "AUTHORIZER"
+          ? usageIdentifierKey
+          : headerValue(request.headers, "x-api-key");
+      const match = value === undefined ? undefined : planWithKey(stage.usagePlans, value);
+      if (match === undefined) return answer(GATEWAY_ANSWERS.invalidApiKey, "no-usage-plan-key");
+      apiKey = match.key;
+      const { plan } = match;
+      const planThrottle = mostSpecific(
+        plan.methodThrottles.filter((t) => t.stage === stage.name),
+        method,
+      );
+      const planKey = `plan\n${plan.id}\n${apiKey.id}`;
+      const limits = planThrottle?.limits ?? plan.throttle;
+      const scope = planThrottle
+        ? `${planKey}\n${method.httpMethod} ${method.resourcePath}`
+        : planKey;
+      if (!admits(scope, limits)) return answer(GATEWAY_ANSWERS.throttled, "throttled");
+      if (plan.quota) {
+        let quota = quotas.get(plan.id);
+        if (quota === undefined) {
+          quota = createDailyQuota({ limit: plan.quota.limit, now });
+          quotas.set(plan.id, quota);
+        }
+        if (!quota.tryConsume(apiKey.id)) {
+          return answer(GATEWAY_ANSWERS.quotaExceeded, "quota-exceeded");
+        }
+      }
+    }
+
+    const stageThrottle = mostSpecific(stage.methodThrottles, method);
+    const methodKey = `stage\n${stage.name}\n${method.httpMethod} ${method.resourcePath}`;
+    if (!admits(methodKey, stageThrottle?.limits)) {
+      return answer(GATEWAY_ANSWERS.throttled, "throttled");
+    }
+
+    const integration = method.integration;
+    if (integration.type === "MOCK") {
+      const mocked = mockAnswer(integration.statusCode, integration.responses);
+      // A MOCK answer to OPTIONS is how REST APIs answer CORS preflights.
+      if (request.method === "OPTIONS" && mocked.statusCode < 300) mocked.outcome = "preflight";
+      return mocked;
+    }
 
     const event = proxyEvent(
       api,
       incoming,
-      { principalId: decision.principalId, context: decision.context, integrationLatency },
+      authorizerContext ?? { principalId: "", context: {}, integrationLatency: 0 },
       apiKey,
+      authorizerContext !== undefined,
     );
+    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_SYNC_PAYLOAD_BYTES) {
+      return answer(GATEWAY_ANSWERS.requestTooLarge, "lambda-payload-too-large");
+    }
     let result: unknown;
     try {
-      result = await options.invokeMailer(event, { awsRequestId: requestId });
+      result = await options.invoke(integration.function, event, { awsRequestId: requestId });
     } catch {
-      return answer(LOCAL_ONLY_ANSWERS.integrationFailure, "mailer-failed");
+      return answer(LOCAL_ONLY_ANSWERS.integrationFailure, `${integration.function}-failed`);
     }
     const response = toHttpResponse(result);
     if (response === undefined) {
-      return answer(LOCAL_ONLY_ANSWERS.integrationFailure, "mailer-malformed-answer");
+      return answer(
+        LOCAL_ONLY_ANSWERS.integrationFailure,
+        `${integration.function}-malformed-answer`,
+      );
     }
     response.headers["x-amzn-RequestId"] = requestId;
-    return { ...response, outcome: `mailer-${response.statusCode}` };
+    return { ...response, outcome: `${integration.function}-${response.statusCode}` };
+  };
+
+  const mockAnswer = (status: number, responses: MockResponseModel[]): GatewayResponse => {
+    const selected =
+      responses.find(
+        (r) =>
+          r.selectionPattern !== undefined &&
+          new RegExp(`^${r.selectionPattern}$`).test(String(status)),
+      ) ?? responses.find((r) => r.selectionPattern === undefined);
+    if (selected === undefined) return answer(LOCAL_ONLY_ANSWERS.mockNoMatch, "mock-no-response");
+    return {
+      statusCode: Number(selected.statusCode),
+      headers: { "Content-Type": "application/json", ...selected.headers },
+      body: Buffer.from(selected.body),
+      outcome: `mock-${selected.statusCode}`,
+    };
   };
 
   return {
@@ -230,34 +377,60 @@ export function createGateway(options: GatewayOptions): Gateway {
       return response;
     },
     answer,
+    stageOf(url) {
+      const { stage } = splitTarget(url);
+      return stages.has(stage) ? stage : undefined;
+    },
   };
 }
 
-/** "/" for the stage's root, the rest of the path under it, or undefined outside the stage. */
-function stagePath(pathname: string, stage: string): string | undefined {
-  const prefix = `/${stage}`;
-  if (pathname === prefix) return "/";
-  if (!pathname.startsWith(`${prefix}/`)) return undefined;
-  return pathname.slice(prefix.length);
+/** Stage, resource path and query from the raw target, with no normalisation of the path. */
+function splitTarget(url: string): { stage: string; resourcePath: string; query: URLSearchParams } {
+  const queryAt = url.indexOf("?");
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt < 0 ? "" : url.slice(queryAt + 1));
+  const rest = path.replace(/^\//, "");
+  const slash = rest.indexOf("/");
+  const stage = slash < 0 ? rest : rest.slice(0, slash);
+  let resourcePath = slash < 0 ? "/" : rest.slice(slash);
+  // API Gateway takes /stage/items/ as /stage/items (and /stage/ as the root).
+  if (resourcePath.length > 1 && resourcePath.endsWith("/"))
+    resourcePath = resourcePath.slice(0, -1);
+  return { stage, resourcePath, query };
+}
+
+/** The throttle for a method: its own method path, then its path with any method, then `*\/*`. */
+function mostSpecific(
+  throttles: MethodThrottleModel[],
+  method: MethodModel,
+): MethodThrottleModel | undefined {
+  const score = (t: MethodThrottleModel) => {
+    const path = t.resourcePath === method.resourcePath ? 2 : t.resourcePath === "*" ? 0 : -10;
+    const verb = t.httpMethod === method.httpMethod ? 1 : t.httpMethod === "*" ? 0 : -10;
+    return path + verb;
+  };
+  return throttles.filter((t) => score(t) >= 0).sort((a, b) => score(b) - score(a))[0];
+}
+
+function planWithKey(
+  plans: UsagePlanModel[],
+  value: string,
+): { plan: UsagePlanModel; key: { id: string; value: string } } | undefined {
+  for (const plan of plans) {
+    const key = plan.keys.find((candidate) => candidate.value === value);
+    if (key) return { plan, key };
+  }
+  return undefined;
+}
+
+/** API Gateway ids are alphanumeric: the mocks' `name-id` ids are made to look like one. */
+export function executeApiId(id: string): string {
+  return id.replace(/[^A-Za-z0-9]/g, "");
 }
 
 function headerValue(headers: Array<[string, string]>, name: string): string | undefined {
   const wanted = name.toLowerCase();
   return headers.find(([key]) => key.toLowerCase() === wanted)?.[1];
-}
-
-function errorType(answer: GatewayAnswer): string {
-  const types: Record<string, string> = {
-    UNAUTHORIZED: "UnauthorizedException",
-    ACCESS_DENIED: "AccessDeniedException",
-    MISSING_AUTHENTICATION_TOKEN: "MissingAuthenticationTokenException",
-    INVALID_API_KEY: "ForbiddenException",
-    THROTTLED: "TooManyRequestsException",
-    QUOTA_EXCEEDED: "LimitExceededException",
-    AUTHORIZER_FAILURE: "AuthorizerConfigurationException",
-    REQUEST_TOO_LARGE: "RequestTooLargeException",
-  };
-  return types[answer.responseType] ?? "InternalServerErrorException";
 }
 
 /** A Lambda proxy answer as API Gateway reads it; undefined when it is malformed (502). */

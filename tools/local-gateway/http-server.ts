@@ -1,5 +1,6 @@
-// The local stack's HTTP front: the API under /<stage> goes through the gateway pipeline, and the
-// contact page is served at / with the API's URL filled in, as a static site would host it.
+// The local stack's HTTP front: the contact page is served at / (and its two files) with the API's
+// URL filled in, as a static site would host it; every other request goes through the gateway
+// pipeline, which answers 403 Forbidden outside its stages, as API Gateway does.
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
@@ -18,7 +19,6 @@ const API_URL_META = /(<meta\s+name="mailer-api-url"\s+content=")[^"]*(")/;
 export interface FrontOptions {
   /** The gateway, once its Lambdas are up (until then the API answers 503). */
   gateway: () => Gateway | undefined;
-  stage: string;
   /** The API URL the page posts to; read when a page is served (the port is known late). */
   apiUrl: () => string;
   log: (line: string) => void;
@@ -41,10 +41,12 @@ export function createFrontServer(options: FrontOptions): Server {
 async function route(options: FrontOptions, req: IncomingMessage, res: ServerResponse) {
   const started = Date.now();
   const method = req.method ?? "GET";
-  const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-  const stagePrefix = `/${options.stage}`;
-  if (pathname === stagePrefix || pathname.startsWith(`${stagePrefix}/`)) {
-    const gateway = options.gateway();
+  // The path as sent: no dot-segment normalisation (`/prod/x/..` is not `/prod`).
+  const target = req.url ?? "/";
+  const pathname = target.split("?")[0];
+  const gateway = options.gateway();
+  const page = STATIC_FILES[pathname];
+  if (page === undefined || gateway?.stageOf(target) !== undefined) {
     if (gateway === undefined) {
       res.writeHead(503, { "Content-Type": "application/json", "Retry-After": "1" });
       res.end(JSON.stringify({ message: "Service Unavailable" }));
@@ -57,7 +59,7 @@ async function route(options: FrontOptions, req: IncomingMessage, res: ServerRes
     );
     return;
   }
-  serveStatic(options, method, pathname, res);
+  serveStatic(options, method, page, res);
 }
 
 async function callGateway(gateway: Gateway, req: IncomingMessage): Promise<GatewayResponse> {
@@ -122,11 +124,15 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/contact.js": { file: "contact.js", type: "text/javascript; charset=utf-8" },
 };
 
-function serveStatic(options: FrontOptions, method: string, pathname: string, res: ServerResponse) {
-  const entry = STATIC_FILES[pathname];
-  if (entry === undefined || (method !== "GET" && method !== "HEAD")) {
-    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
-    res.end(`Not found. The contact page is at /, the API at /${options.stage}.\n`);
+function serveStatic(
+  options: FrontOptions,
+  method: string,
+  entry: { file: string; type: string },
+  res: ServerResponse,
+) {
+  if (method !== "GET" && method !== "HEAD") {
+    res.writeHead(405, { "Content-Type": "text/plain; charset=utf-8", Allow: "GET, HEAD" });
+    res.end("The contact page only answers GET.\n");
     return;
   }
   let content = readFileSync(join(WEB_DIR, entry.file), "utf8");

@@ -21,8 +21,10 @@ export interface LambdaContainer {
 
 export interface LambdaOptions {
   name: string;
-  /** The bundle's index.js, exporting `handler`. */
+  /** The handler's module file. */
   file: string;
+  /** The module's export Lambda calls (the part of `index.handler` after the dot). */
+  exportName?: string;
   /** The function's environment variables: all it sees of process.env. */
   env: Record<string, string>;
   timeoutSeconds: number;
@@ -35,8 +37,8 @@ const CONTAINER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 let handler;
 try {
-  handler = require(workerData.file).handler;
-  if (typeof handler !== "function") throw new TypeError("the bundle exports no handler function");
+  handler = require(workerData.file)[workerData.exportName];
+  if (typeof handler !== "function") throw new TypeError("the module exports no handler function named " + workerData.exportName);
   parentPort.postMessage({ ready: true });
 } catch (error) {
   parentPort.postMessage({ ready: false, errorType: (error && error.name) || "Error", errorMessage: String((error && error.message) || error) });
@@ -83,7 +85,7 @@ export async function startLambda(options: LambdaOptions): Promise<LambdaContain
     new Promise<Worker>((resolve, reject) => {
       const created = new Worker(CONTAINER_SOURCE, {
         eval: true,
-        workerData: { file: options.file },
+        workerData: { file: options.file, exportName: options.exportName ?? "handler" },
         env: { ...options.env },
         stdout: true,
         stderr: true,
