@@ -53,3 +53,12 @@ it("main deploys with `pulumi up` and the pack enforced", () => {
     order.findIndex((s) => s.startsWith("pulumi/actions@")),
   );
 });
+
+it.each(["pull-request.yml", "deploy.yml"])(
+  "%s installs nothing outside npm (the browser tests bring their own Chromium)",
+  (name) => {
+    const runs = steps(parse(read(name)) as Workflow).map((step) => step.run ?? "");
+    expect(runs.filter((run) => /apt(-get)?\s+install/.test(run))).toEqual([]);
+    expect(runs[runs.indexOf("npm ci") + 1]).toBe("npm test");
+  },
+);
