@@ -94,8 +94,9 @@ export function validateContactMessage(value: unknown): ContactMessage {
       throw new HttpError(400, `Field "${field}" must not contain line breaks`);
     }
     const unicodeProblem = findUnicodeProblem(field, fieldValue);
-    if (unicodeProblem !== undefined)
+    if (unicodeProblem !== undefined) {
       throw new HttpError(400, `Field "${field}" ${unicodeProblem}`);
+    }
     // Control characters (other than tab and line breaks in the message) have no place in mail.
     const allowed = field === "message" ? /[\t\r\n]/ : /\t/;
     if ([...fieldValue].some((char) => isControlCharacter(char) && !allowed.test(char))) {
