@@ -46,11 +46,17 @@ export function parseContactRequest(request: IncomingRequest): ContactMessage | 
   if (bodyBytes.length === 0) return null;
 
   const contentType = headerValue(request.headers, "content-type");
-  if (contentType === undefined || !/^application\/json\s*(;.*)?$/i.test(contentType.trim())) {
+  if (
+    typeof contentType !== "string" ||
+    !/^application\/json\s*(;.*)?$/i.test(contentType.trim())
+  ) {
     throw new HttpError(415, "The body must be JSON, sent with Content-Type: application/json");
   }
   const text = bodyBytes.toString("utf8");
-  if (text.trim() === "") return null;
+  // A JSON request must carry JSON: only a request with no body at all is the notification.
+  if (text.trim() === "") {
+    throw new HttpError(400, 'The body is blank; send a JSON object such as {"message": "Hello"}');
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -86,6 +92,10 @@ export function validateContactMessage(value: unknown): ContactMessage {
     }
     if (HEADER_FIELDS.includes(field) && /[\r\n]/.test(fieldValue)) {
       throw new HttpError(400, `Field "${field}" must not contain line breaks`);
+    }
+    const unicodeProblem = findUnicodeProblem(field, fieldValue);
+    if (unicodeProblem !== undefined) {
+      throw new HttpError(400, `Field "${field}" ${unicodeProblem}`);
     }
     // Control characters (other than tab and line breaks in the message) have no place in mail.
     const allowed = field === "message" ? /[\t\r\n]/ : /\t/;
@@ -160,6 +170,22 @@ export function headerValue(
 
 function tooLarge(): HttpError {
   return new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+// With the u flag, \p{Cs} matches only surrogates that are not part of a valid pair.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+// Format characters (U+202E right-to-left override, U+200B, U+FEFF...) and private-use characters
+// can make a header display something other than what it holds.
+const HIDDEN_OR_PRIVATE = /[\p{Cf}\p{Co}]/u;
+
+/** Why a field's text cannot go into an email, or undefined when it can. */
+function findUnicodeProblem(field: ContactField, value: string): string | undefined {
+  // The SDK cannot encode an unpaired surrogate: refuse it before it gets near SES.
+  if (UNPAIRED_SURROGATE.test(value)) return "contains an unpaired UTF-16 surrogate";
+  if (HEADER_FIELDS.includes(field) && HIDDEN_OR_PRIVATE.test(value)) {
+    return "contains invisible formatting or private-use characters";
+  }
+  return undefined;
 }
 
 function isControlCharacter(char: string): boolean {

@@ -2,15 +2,17 @@
 // to MAIL_TO (never from or to an address the caller chose), and answers JSON with CORS headers.
 import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { isAuthorizedByToken } from "./authorizer-context";
 import { composeEmail, parseContactRequest, type OutgoingEmail } from "./contact-message";
 import { corsHeaders } from "./cors";
 import { HttpError, errorResponse, jsonResponse } from "./http";
 import { logRequest } from "./log";
 import { classifySesError } from "./ses-errors";
 
-// One client per container. The endpoint comes from the SDK's standard settings
-// (AWS_ENDPOINT_URL_SES points it at a local SES).
-const ses = new SESClient({ maxAttempts: 2 });
+// One client per container, replaced after a failure that happened before any request was sent.
+// The endpoint comes from the SDK's standard settings (AWS_ENDPOINT_URL_SES: a local SES).
+const newSesClient = () => new SESClient({ maxAttempts: 2 });
+let ses = newSesClient();
 const mailFrom = process.env.MAIL_FROM ?? "";
 const mailTo = (process.env.MAIL_TO ?? "")
   .split(",")
@@ -19,18 +21,16 @@ const mailTo = (process.env.MAIL_TO ?? "")
 const cors = corsHeaders(process.env.ALLOWED_ORIGIN || "*");
 
 export async function handler(
-  event: APIGatewayProxyEvent,
+  event: unknown,
   context?: Partial<Context>,
 ): Promise<APIGatewayProxyResult> {
-  const requestId = event?.requestContext?.requestId ?? context?.awsRequestId ?? "unknown";
+  const requestId = requestIdOf(event, context);
   try {
     if (mailFrom === "" || mailTo.length === 0) {
       throw new HttpError(500, "The mailer is not configured");
     }
-    if (event?.httpMethod !== undefined && event.httpMethod !== "POST") {
-      throw new HttpError(405, "Only POST is allowed", { Allow: "POST, OPTIONS" });
-    }
-    const contact = parseContactRequest(event ?? { body: null });
+    refuseUnlessAuthorizedPost(event);
+    const contact = parseContactRequest(event);
     const email = composeEmail(contact, {
       from: mailFrom,
       to: mailTo,
@@ -60,6 +60,33 @@ export async function handler(
   }
 }
 
+/**
+ * Only API Gateway's proxy event for a POST that the token authorizer allowed may send: any other
+ * invocation (a test event, another service, a malformed payload) is refused before SES.
+ */
+function refuseUnlessAuthorizedPost(event: unknown): asserts event is APIGatewayProxyEvent {
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+    throw new HttpError(400, "Not an API Gateway request");
+  }
+  const { httpMethod, requestContext, body } = event as Partial<APIGatewayProxyEvent>;
+  if (typeof httpMethod !== "string" || !(body == null || typeof body === "string")) {
+    throw new HttpError(400, "Not an API Gateway request");
+  }
+  if (httpMethod !== "POST") {
+    throw new HttpError(405, "Only POST is allowed", { Allow: "POST, OPTIONS" });
+  }
+  if (!isAuthorizedByToken(requestContext?.authorizer)) {
+    throw new HttpError(403, "The request did not pass the API's token authorizer");
+  }
+}
+
+/** The gateway's request id when it looks like one (it ends up in the email), else Lambda's. */
+function requestIdOf(event: unknown, context: Partial<Context> | undefined): string {
+  const fromEvent = (event as APIGatewayProxyEvent | null)?.requestContext?.requestId;
+  if (typeof fromEvent === "string" && /^[A-Za-z0-9-]{1,64}$/.test(fromEvent)) return fromEvent;
+  return context?.awsRequestId ?? "unknown";
+}
+
 async function send(email: OutgoingEmail): Promise<string> {
   try {
     const result = await ses.send(
@@ -75,6 +102,12 @@ async function send(email: OutgoingEmail): Promise<string> {
     );
     return result.MessageId ?? "";
   } catch (error) {
+    // No $metadata: the SDK failed before sending (serializing, signing), and may have kept
+    // state from the failed request; a fresh client keeps it away from the next request.
+    if (typeof error !== "object" || error === null || !("$metadata" in error)) {
+      ses.destroy();
+      ses = newSesClient();
+    }
     throw classifySesError(error);
   }
 }

@@ -7,13 +7,17 @@ import { TOKEN_IDENTITY_SOURCE, TOKEN_VALIDATION_EXPRESSION } from "./authorizer
 import { GATEWAY_ANSWERS, GATEWAY_RESPONSE_TEMPLATE } from "./gateway-responses";
 import type { MailerFunctions } from "./lambdas";
 import type { MailerSettings } from "./settings";
+import { STAGE_NAME } from "./stage";
 
 export interface MailerApi {
   restApi: aws.apigateway.RestApi;
   authorizer: aws.apigateway.Authorizer;
-  /** Every method, integration and gateway response: what a deployment must publish. */
+  /**
+   * The authorizer and every method, integration and gateway response: what a deployment must
+   * publish.
+   */
   definitions: pulumi.Resource[];
-  /** Their inputs, hashed into the deployment's redeploy trigger. */
+  /** Their inputs and the REST API's, hashed into the deployment's redeploy trigger. */
   definitionInputs: pulumi.Input<unknown>[];
 }
 
@@ -26,13 +30,16 @@ type Define = <A extends object, R extends pulumi.Resource>(
 ) => R;
 
 export function createApi(settings: MailerSettings, functions: MailerFunctions): MailerApi {
-  const restApi = new aws.apigateway.RestApi("api", {
+  const restApiArgs: aws.apigateway.RestApiArgs = {
     description: "mailer-api: sends the contact form's messages by email",
     endpointConfiguration: { types: "REGIONAL" },
     // Usage plans count requests by the key the authorizer returns, so clients send no API key.
     apiKeySource: "AUTHORIZER",
-  });
-  const definitionInputs: pulumi.Input<unknown>[] = [];
+  };
+  const restApi = new aws.apigateway.RestApi("api", restApiArgs);
+  // API-wide settings (API key source, binary media types, resource policy) reach the stage only
+  // through a redeployment as well.
+  const definitionInputs: pulumi.Input<unknown>[] = [{ type: "RestApi", ...restApiArgs }];
   const definitions: pulumi.Resource[] = [];
   const define: Define = (Resource, name, args, options) => {
     definitionInputs.push({ type: Resource.name, name, ...args });
@@ -41,7 +48,7 @@ export function createApi(settings: MailerSettings, functions: MailerFunctions):
     return resource;
   };
 
-  const authorizer = createTokenAuthorizer(restApi, functions.authorizer, settings);
+  const authorizer = createTokenAuthorizer(restApi, functions.authorizer, settings, define);
 
   const post = define(aws.apigateway.Method, "post", {
     restApi: restApi.id,
@@ -63,7 +70,8 @@ export function createApi(settings: MailerSettings, functions: MailerFunctions):
     action: "lambda:InvokeFunction",
     function: functions.mailer.name,
     principal: "apigateway.amazonaws.com",
-    sourceArn: pulumi.interpolate`${restApi.executionArn}/*/POST/`,
+    // Only the prod stage's POST on the root resource: no other stage can invoke the mailer.
+    sourceArn: pulumi.interpolate`${restApi.executionArn}/${STAGE_NAME}/POST/`,
   });
 
   definePreflight(restApi, settings.allowedOrigin, define);
@@ -93,8 +101,10 @@ function createTokenAuthorizer(
   restApi: aws.apigateway.RestApi,
   authorizerFunction: aws.lambda.Function,
   settings: MailerSettings,
+  define: Define,
 ): aws.apigateway.Authorizer {
-  const authorizer = new aws.apigateway.Authorizer("token-authorizer", {
+  // Defined like a method: API Gateway serves an authorizer change only after a redeployment.
+  const authorizer = define(aws.apigateway.Authorizer, "token-authorizer", {
     restApi: restApi.id,
     type: "TOKEN",
     authorizerUri: authorizerFunction.invokeArn,

@@ -24,10 +24,33 @@ export function readStackSettings(): StackSettings {
 
 /**
  * A secret's value, read synchronously so that a bad token stops the program before any resource
- * is registered; only its digest leaves this module, and as a secret.
+ * is registered; only its digest leaves this module, and as a secret. A value that was not set
+ * with --secret sits in plain text in the stack file, so it is refused.
  */
 function readSecret(config: pulumi.Config, key: "authToken" | "previousAuthToken"): string {
-  return pulumi.runtime.getConfig(`${config.name}:${key}`) ?? "";
+  const qualified = `${config.name}:${key}`;
+  const value = pulumi.runtime.getConfig(qualified) ?? "";
+  if (value !== "" && !isConfigSecret(qualified)) {
+    throw new ConfigError(
+      key,
+      "the token is stored in plain text in the stack file",
+      `pulumi config set --secret ${key} "<the token>" (or, to start over, "$(openssl rand -hex 32)")`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Whether the engine marked a config key secret. The SDK's own check (what makes Config.get warn
+ * about a secret) is internal, so it is typed here; a newer SDK without it fails loudly.
+ */
+function isConfigSecret(qualifiedKey: string): boolean {
+  const check = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean })
+    .isConfigSecret;
+  if (typeof check !== "function") {
+    throw new Error("@pulumi/pulumi no longer exposes runtime.isConfigSecret");
+  }
+  return check(qualifiedKey);
 }
 
 /** A config mistake is the user's to fix: report it as a plain message, not a stack trace. */

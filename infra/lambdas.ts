@@ -33,7 +33,7 @@ export function createFunctions(args: {
       MAIL_TO: pulumi.output(settings.mailTo.join(",")),
       ALLOWED_ORIGIN: pulumi.output(settings.allowedOrigin),
     },
-    sesSendPolicy(settings.mailFrom, identities),
+    sesSendPolicy(settings.mailFrom, settings.mailTo, identities),
   );
   return { authorizer, mailer };
 }
@@ -85,18 +85,31 @@ function createFunction(
 
 /**
  * SES send rights scoped to the sender identity (and the recipient identities, which SES also
- * checks while the account is in the sandbox), and only with the sender as From address.
+ * checks while the account is in the sandbox), only with the sender as From address and only to
+ * the configured recipients: once the account leaves the sandbox, the identities no longer limit
+ * who receives, the `ses:Recipients` condition still does. SendEmail only: a raw message carries
+ * its own headers.
  */
-function sesSendPolicy(mailFrom: string, identities: MailIdentities): pulumi.Output<string> {
+function sesSendPolicy(
+  mailFrom: string,
+  mailTo: readonly string[],
+  identities: MailIdentities,
+): pulumi.Output<string> {
   return identities.sendingArns.apply((arns) =>
     JSON.stringify({
       Version: "2012-10-17",
       Statement: [
         {
           Effect: "Allow",
-          Action: ["ses:SendEmail", "ses:SendRawEmail"],
+          Action: ["ses:SendEmail"],
           Resource: arns,
-          Condition: { StringEquals: { "ses:FromAddress": mailFrom } },
+          Condition: {
+            StringEquals: { "ses:FromAddress": mailFrom },
+            // ses:Recipients is multivalued (To, CC, BCC): every one must be a configured
+            // recipient, and the key must be present (ForAllValues alone is true on an empty set).
+            "ForAllValues:StringEquals": { "ses:Recipients": [...mailTo] },
+            Null: { "ses:Recipients": "false" },
+          },
         },
       ],
     }),

@@ -12,9 +12,12 @@ export interface MailIdentities {
 
 export function createMailIdentities(settings: MailerSettings): MailIdentities {
   const sender = new aws.ses.EmailIdentity("sender", { email: settings.mailFrom });
+  // Named by address, not by list position: reordering mailTo must not replace an identity (and
+  // re-send its verification mail). Valid addresses never contain "::", so each name is a valid
+  // URN segment, and distinct addresses give distinct names.
   const recipients = [...new Set(settings.mailTo)]
     .filter((address) => address !== settings.mailFrom)
-    .map((email, index) => new aws.ses.EmailIdentity(`recipient-${index + 1}`, { email }));
+    .map((email) => new aws.ses.EmailIdentity(`recipient-${email}`, { email }));
   const sendingArns = pulumi.all([sender.arn, ...recipients.map((identity) => identity.arn)]);
   return { sender, sendingArns };
 }

@@ -35,6 +35,7 @@ export const SETTING_KEYS = [
 export const SECRET_KEYS = ["authToken", "previousAuthToken"] as const;
 
 export const MIN_AUTH_TOKEN_LENGTH = 32;
+const MIN_AUTH_TOKEN_DISTINCT_CHARACTERS = 10;
 const MAX_AUTH_TOKEN_LENGTH = 512;
 const MAX_RECIPIENTS = 50;
 // API Gateway's own ceilings: the account-level default throttle and the authorizer cache TTL.
@@ -134,6 +135,16 @@ export function validateAuthToken(key: (typeof SECRET_KEYS)[number], token: stri
     throw new ConfigError(
       key,
       `the token must be at most ${MAX_AUTH_TOKEN_LENGTH} printable ASCII characters with no spaces (it travels in an HTTP header)`,
+      `pulumi config set --secret ${key} "$(openssl rand -hex 32)"`,
+    );
+  }
+  // Length alone does not make a token hard to guess: refuse the obviously weak ones (one
+  // repeated character, a short pattern). openssl rand -hex 32 gives 256 bits, 16 distinct digits.
+  const distinct = new Set(token).size;
+  if (distinct < MIN_AUTH_TOKEN_DISTINCT_CHARACTERS) {
+    throw new ConfigError(
+      key,
+      `the token is too weak: ${distinct} distinct characters, at least ${MIN_AUTH_TOKEN_DISTINCT_CHARACTERS} are required (a token needs at least 128 bits of entropy)`,
       `pulumi config set --secret ${key} "$(openssl rand -hex 32)"`,
     );
   }

@@ -66,7 +66,7 @@ export interface RunOptions {
 }
 
 /** A well-formed stand-in for a secret the stack file holds encrypted or not at all. */
-export const SECRET_PLACEHOLDER = "0".repeat(64);
+export const SECRET_PLACEHOLDER = "0123456789abcdef".repeat(4);
 
 /** Computed outputs other resources read, faked the way AWS would fill them after creation. */
 function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>) {

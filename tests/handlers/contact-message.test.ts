@@ -66,6 +66,40 @@ describe("parseContactRequest", () => {
     }
   });
 
+  it("refuses a blank JSON body, plain or base64, but not a request with no body", () => {
+    for (const text of [" ", "\t\n", "\ufeff"]) {
+      expect(refusal({ body: text, headers: json }).statusCode).toBe(400);
+      const body = Buffer.from(text).toString("base64");
+      expect(refusal({ body, isBase64Encoded: true, headers: json }).statusCode).toBe(400);
+    }
+    expect(parseContactRequest({ body: null, headers: json })).toBeNull();
+  });
+
+  it("refuses an unpaired surrogate in any field, naming it", () => {
+    for (const field of Object.keys(FIELD_LIMITS)) {
+      const value = field === "email" ? "a\ud800@example.org" : "text \udbff";
+      const error = refusal({
+        body: JSON.stringify({ message: "m", [field]: value }),
+        headers: json,
+      });
+      expect(error.message).toMatch(new RegExp(`^Field "${field}"`));
+    }
+  });
+
+  it("refuses invisible format and private-use characters in header-bound fields only", () => {
+    for (const char of ["\u202e", "\u200b", "\ufeff", "\u2060", "\ue000", "\udb80\udc00"]) {
+      for (const field of ["name", "subject"]) {
+        const body = JSON.stringify({ message: "m", [field]: `a${char}b` });
+        expect(refusal({ body, headers: json }).message).toMatch(new RegExp(`^Field "${field}"`));
+      }
+    }
+    const body = JSON.stringify({ message: "joined\u200demoji", name: "Zoë 漢字 🚀" });
+    expect(parseContactRequest({ body, headers: json })).toEqual({
+      message: "joined\u200demoji",
+      name: "Zoë 漢字 🚀",
+    });
+  });
+
   it("allows line breaks in the message itself", () => {
     const body = JSON.stringify({ message: "line 1\nline 2" });
     expect(parseContactRequest({ body, headers: json })?.message).toBe("line 1\nline 2");

@@ -9,6 +9,7 @@ import {
   startLocalSes,
   type LocalSes,
 } from "../harness/local-ses";
+import { authorizedPost, lastRequestId } from "../harness/proxy-event";
 
 type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
 
@@ -42,29 +43,7 @@ afterAll(async () => {
 
 beforeEach(() => ses.clear());
 
-let requestCounter = 0;
-function post(
-  body: string | null,
-  headers: Record<string, string> = { "Content-Type": "application/json" },
-  extra: Partial<APIGatewayProxyEvent> = {},
-): APIGatewayProxyEvent {
-  requestCounter += 1;
-  return {
-    resource: "/",
-    path: "/",
-    httpMethod: "POST",
-    headers,
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body,
-    isBase64Encoded: false,
-    requestContext: { requestId: `test-request-${requestCounter}` } as never,
-    ...extra,
-  };
-}
+const post = authorizedPost;
 
 describe("bundled mailer with the local SES", () => {
   it("mails the fixed notification for a POST with no body, as curl sends it", async () => {
@@ -78,7 +57,7 @@ describe("bundled mailer with the local SES", () => {
     expect(email.destination.to).toEqual(["owner@example.com"]);
     expect(email.replyTo).toEqual([]);
     expect(email.subject).toBe("mailer-api: the API was called");
-    expect(email.body.text).toContain(`test-request-${requestCounter}`);
+    expect(email.body.text).toContain(lastRequestId());
   });
 
   it("mails a visitor's JSON message with the visitor as Reply-To", async () => {
@@ -115,6 +94,8 @@ describe("bundled mailer with the local SES", () => {
   });
 
   const json = { "Content-Type": "application/json" };
+  const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+  const body = (fields: Record<string, string>) => JSON.stringify({ message: "m", ...fields });
   const long = (length: number) => "x".repeat(length);
   const badRequests: Array<[string, APIGatewayProxyEvent, number]> = [
     ["invalid JSON", post("{not json"), 400],
@@ -156,6 +137,16 @@ describe("bundled mailer with the local SES", () => {
     ["a body with no content type", post('{"message": "m"}', {}), 415],
     ["an XML body", post("<message>hi</message>", { "Content-Type": "application/xml" }), 415],
     ["invalid base64 JSON", post("!!!", json, { isBase64Encoded: true }), 400],
+    ["a JSON body of spaces", post("   "), 400],
+    ["a JSON body of tabs and newlines", post("\t\r\n \n"), 400],
+    ["a JSON body of a lone BOM", post("\ufeff"), 400],
+    ["a base64 JSON body of spaces", post(b64("  \n "), json, { isBase64Encoded: true }), 400],
+    ["a base64 JSON body of a lone BOM", post(b64("\ufeff"), json, { isBase64Encoded: true }), 400],
+    ["a right-to-left override in the name", post(body({ name: "Ada\u202Egnp.exe" })), 400],
+    ["a zero-width space in the subject", post(body({ subject: "Pay\u200Bpal" })), 400],
+    ["a BOM in the name", post(body({ name: "\ufeffAda" })), 400],
+    ["a private-use character in the subject", post(body({ subject: "logo \ue000" })), 400],
+    ["a soft hyphen in the email", post(body({ email: "ada\u00ad@example.org" })), 400],
     ["a GET", post(null, json, { httpMethod: "GET" }), 405],
   ];
 
@@ -208,5 +199,53 @@ describe("bundled mailer when SES cannot be reached", () => {
     expect(JSON.parse(logLines[0])).toMatchObject({ status: 502, reason: "ses-unreachable" });
     expect(JSON.parse(answer.body)).toEqual({ error: "The email could not be sent" });
     expect(answer.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at /);
+  });
+});
+
+describe("bundled mailer facing what is not an authorized API Gateway POST", () => {
+  const withoutAuthorizer = post(JSON.stringify({ message: "m" }));
+  withoutAuthorizer.requestContext = { requestId: "r-1" } as never;
+  const wrongAuthorizer = post(null);
+  wrongAuthorizer.requestContext = {
+    requestId: "r-2",
+    authorizer: { principalId: "someone", authorizedBy: "another-authorizer" },
+  } as never;
+  const { httpMethod: _dropped, ...withoutMethod } = post(null);
+  const { requestContext: _gone, ...withoutContext } = post(null);
+  const events: Array<[string, unknown, number]> = [
+    ["a null event", null, 400],
+    ["an array event", [post(null)], 400],
+    ["a string event", "POST /", 400],
+    ["a number event", 42, 400],
+    ["an empty object", {}, 400],
+    ["an event without httpMethod", withoutMethod, 400],
+    ["an event with a numeric body", { ...post(null), body: 7 }, 400],
+    ["an event without requestContext", withoutContext, 403],
+    ["an event without the authorizer's context", withoutAuthorizer, 403],
+    ["an event from another authorizer", wrongAuthorizer, 403],
+  ];
+
+  it.each(events)("refuses %s without calling SES", async (_label, event, status) => {
+    const answer = await mailer.handler(event as APIGatewayProxyEvent);
+    expect(answer.statusCode).toBe(status);
+    expect(Object.keys(JSON.parse(answer.body) as object)).toEqual(["error"]);
+    expect(await ses.inbox()).toEqual([]);
+  });
+
+  it("names the field that holds an invisible formatting character", async () => {
+    for (const field of ["name", "subject"]) {
+      const answer = await mailer.handler(
+        post(JSON.stringify({ message: "m", [field]: "a\u202eb" })),
+      );
+      expect(answer.statusCode).toBe(400);
+      expect(answer.body).toContain(`Field \\"${field}\\"`);
+    }
+  });
+
+  it("still accepts format characters in the message body, where no header shows them", async () => {
+    const answer = await mailer.handler(
+      post(JSON.stringify({ message: "family: 👨\u200d👩\u200d👧" })),
+    );
+    expect(answer.statusCode).toBe(200);
   });
 });

@@ -3,6 +3,7 @@
 import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import { authorizedPost } from "../harness/proxy-event";
 
 type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
 
@@ -25,14 +26,7 @@ beforeAll(() => {
 afterAll(() => jest.restoreAllMocks());
 beforeEach(() => sesMock.reset());
 
-const event = (body: string) =>
-  ({
-    httpMethod: "POST",
-    headers: { "Content-Type": "application/json" },
-    body,
-    isBase64Encoded: false,
-    requestContext: { requestId: "fault-test" },
-  }) as unknown as APIGatewayProxyEvent;
+const event = (body: string) => authorizedPost(body);
 
 function sesError(name: string, message: string, status: number) {
   return Object.assign(new Error(message), {
@@ -82,5 +76,32 @@ describe("mailer facing SES faults", () => {
     expect(logLines).toHaveLength(1);
     expect(JSON.parse(logLines[0])).toMatchObject({ outcome: "failed", status: 502 });
     expect(logLines[0]).not.toMatch(/verified\.|Error:|at /);
+  });
+});
+
+describe("the mailer's SES client after a failure", () => {
+  const clientOfCall = (index: number) => sesMock.commandCalls(SendEmailCommand)[index].thisValue;
+
+  it("is replaced after an error thrown before any request was sent (no $metadata)", async () => {
+    // What the SDK's serializer throws on a string it cannot encode, before anything is sent.
+    sesMock
+      .on(SendEmailCommand)
+      .rejectsOnce(new URIError("URI malformed"))
+      .resolves({ MessageId: "m-2" });
+    const failed = await mailer.handler(event('{"message":"first"}'));
+    expect(failed.statusCode).toBe(502);
+    const sent = await mailer.handler(event('{"message":"second"}'));
+    expect(sent.statusCode).toBe(200);
+    expect(clientOfCall(1)).not.toBe(clientOfCall(0));
+  });
+
+  it("is kept after an error SES itself answered (with $metadata)", async () => {
+    sesMock
+      .on(SendEmailCommand)
+      .rejectsOnce(sesError("MessageRejected", "rejected", 400))
+      .resolves({ MessageId: "m-3" });
+    await mailer.handler(event('{"message":"first"}'));
+    await mailer.handler(event('{"message":"second"}'));
+    expect(clientOfCall(1)).toBe(clientOfCall(0));
   });
 });

@@ -12,7 +12,10 @@ import { PROJECT_DIR, TEST_AUTH_TOKEN, prodConfig, runProdStack } from "../harne
  * The program's first step, with the prod stack's config and some values changed. It runs before
  * any resource is registered, so a throw here is what `pulumi preview` reports.
  */
-async function readSettingsWith(config: Record<string, string>) {
+async function readSettingsWith(
+  config: Record<string, string>,
+  secretKeys = ["mailer-api:authToken", "mailer-api:previousAuthToken"],
+) {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
@@ -24,7 +27,7 @@ async function readSettingsWith(config: Record<string, string>) {
   );
   pulumi.runtime.setAllConfig(
     { ...prodConfig.values, "mailer-api:authToken": TEST_AUTH_TOKEN, ...config },
-    ["mailer-api:authToken", "mailer-api:previousAuthToken"],
+    secretKeys,
   );
   return readStackSettings();
 }
@@ -77,6 +80,46 @@ describe("config errors fail the program with a message naming the key and the f
     await failure.catch((error: Error) => expect(error.message).not.toContain(shortToken));
   });
 
+  const weakTokens: Array<[string, string]> = [
+    ["one repeated character", "a".repeat(40)],
+    ["two alternating characters", "ab".repeat(20)],
+    ["nine distinct characters", "123456789".repeat(4)],
+  ];
+  it.each(weakTokens)("refuses a token made of %s, saying how to make one", async (_l, token) => {
+    for (const key of ["authToken", "previousAuthToken"]) {
+      const failure = readSettingsWith({ [`mailer-api:${key}`]: token });
+      await expect(failure).rejects.toThrow(
+        new RegExp(
+          `${key}.*distinct characters.*Fix: pulumi config set --secret ${key} "\\$\\(openssl rand -hex 32\\)"`,
+        ),
+      );
+      await failure.catch((error: Error) => expect(error.message).not.toContain(token));
+    }
+  });
+
+  it("accepts a token with ten distinct characters, and the openssl kind", async () => {
+    await expect(
+      readSettingsWith({ "mailer-api:authToken": "0123456789".repeat(4) }),
+    ).resolves.toBeDefined();
+    await expect(
+      readSettingsWith({
+        "mailer-api:authToken": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+      }),
+    ).resolves.toBeDefined();
+  });
+
+  it("refuses a previous token stored in plain text, naming --secret", async () => {
+    const previous = "previous-token-0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    const failure = readSettingsWith({ "mailer-api:previousAuthToken": previous }, [
+      "mailer-api:authToken",
+    ]);
+    await expect(failure).rejects.toThrow(
+      /previousAuthToken.*plain text.*Fix: pulumi config set --secret previousAuthToken/,
+    );
+    await expect(failure).rejects.toBeInstanceOf(pulumi.RunError);
+    await failure.catch((error: Error) => expect(error.message).not.toContain(previous));
+  });
+
   it("reads the prod stack's own values when nothing is wrong", async () => {
     const settings = await readSettingsWith({});
     expect(settings.rateLimit).toBe(Number(prodConfig.values["mailer-api:rateLimit"]));
@@ -107,6 +150,18 @@ describe("Pulumi.yaml documents every key the program reads", () => {
   it("requires the token as a secret with no default", () => {
     expect(project.config.authToken).toMatchObject({ secret: true });
     expect(project.config.authToken).not.toHaveProperty("default");
+  });
+
+  // The CLI refuses a key declared `secret: true` whose value is a plaintext default ("must be
+  // encrypted as it's secret"), and without a default the key would be required on every stack:
+  // so the optional previous token is declared plainly, and the program refuses it unless it was
+  // set with --secret (above). Its description says so.
+  it("declares the previous token as optional, to be set with --secret", () => {
+    expect(project.config.previousAuthToken).toMatchObject({ type: "string", default: "" });
+    expect(project.config.previousAuthToken).not.toHaveProperty("secret");
+    expect(project.config.previousAuthToken.description).toContain(
+      "pulumi config set --secret previousAuthToken",
+    );
   });
 
   it("holds prod values of the declared types, as the CLI validates them", () => {

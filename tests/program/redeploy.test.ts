@@ -58,8 +58,15 @@ describe("the program's redeploy trigger", () => {
     expect(trigger(changed)).not.toBe(trigger(base));
   });
 
-  it("stays the same when only the authorizer's cache TTL changes", async () => {
-    const sameMethods = await runProdStack({ config: { "mailer-api:authorizerCacheTtl": "60" } });
-    expect(trigger(sameMethods)).toBe(trigger(base));
+  // API Gateway serves an Authorizer change only after a redeployment.
+  it("changes when the authorizer's cache TTL changes", async () => {
+    const changed = await runProdStack({ config: { "mailer-api:authorizerCacheTtl": "60" } });
+    expect(trigger(changed)).not.toBe(trigger(base));
+  });
+
+  it("waits for the authorizer", () => {
+    const deployment = oneOf(base, DEPLOYMENT);
+    const authorizer = oneOf(base, "aws:apigateway/authorizer:Authorizer");
+    expect(deployment.dependencies).toContain(authorizer.urn);
   });
 });

@@ -97,7 +97,7 @@ describe("the REST API and its authorizer", () => {
     const permissions = ofType(run, T.permission);
     expect(permissions.map((p) => p.inputs.sourceArn).sort()).toEqual(
       [
-        `${executionArn}/*/POST/`,
+        `${executionArn}/prod/POST/`,
         `${executionArn}/authorizers/${id(oneOf(run, T.authorizer))}`,
       ].sort(),
     );
@@ -234,23 +234,48 @@ describe("the Lambdas", () => {
     });
   });
 
-  it("lets the mailer send only as the sender identity, with the sender as From", () => {
+  it("lets the mailer call only SendEmail, as the sender, to the configured recipients", () => {
     const sender = oneOf(run, T.identity, "sender");
     expect(sender.inputs.email).toBe(prodValue("mailFrom"));
     const [statement, ...others] = policyOf(oneOf(run, T.rolePolicy, "mailer-ses-send")).Statement;
     expect(others).toEqual([]);
-    expect(statement.Action).toEqual(["ses:SendEmail", "ses:SendRawEmail"]);
+    // Not SendRawEmail: a raw message carries its own headers, recipients included.
+    expect(statement.Action).toEqual(["ses:SendEmail"]);
     expect(statement.Resource).toContain(sender.outputs.arn);
     for (const resource of statement.Resource)
       expect(resource).toMatch(/^arn:aws:ses:.*:identity\/.+@/);
+    // The recipients condition keeps the role closed once the account leaves the SES sandbox,
+    // where the identities in Resource no longer limit who can receive.
     expect(statement.Condition).toEqual({
       StringEquals: { "ses:FromAddress": prodValue("mailFrom") },
+      "ForAllValues:StringEquals": { "ses:Recipients": prodValue("mailTo").split(",") },
+      Null: { "ses:Recipients": "false" },
     });
   });
 
   it("verifies the recipient too, as the SES sandbox requires", () => {
     const emails = ofType(run, T.identity).map((identity) => identity.inputs.email);
     expect(emails).toEqual(expect.arrayContaining(prodValue("mailTo").split(",")));
+  });
+
+  it("names each recipient identity by its address, so reordering mailTo replaces nothing", async () => {
+    const identities = async (mailTo: string) =>
+      Object.fromEntries(
+        ofType(await runProdStack({ config: { "mailer-api:mailTo": mailTo } }), T.identity).map(
+          (identity) => [identity.name, identity.inputs.email],
+        ),
+      );
+    const forward = await identities("a@example.com,B.b+tag@example.org,c@sub.example.net");
+    const reversed = await identities("c@sub.example.net,B.b+tag@example.org,a@example.com");
+    expect(reversed).toEqual(forward);
+    expect(Object.keys(forward).sort()).toEqual(
+      [
+        "sender",
+        "recipient-a@example.com",
+        "recipient-B.b+tag@example.org",
+        "recipient-c@sub.example.net",
+      ].sort(),
+    );
   });
 
   it("gives the authorizer nothing but its own log group", () => {
