@@ -67,7 +67,7 @@ export const httpStagesThrottled: StackValidationPolicy = {
       const routesText =
         uncovered.length > 0 ? ` Routes without their own limits: ${uncovered.join(", ")}.` : "";
       reportViolation(
-        `${describe(stage)}: defaultRouteSettings ${problem}${routesText} Set \`defaultRouteSettings: { throttlingRateLimit, throttlingBurstLimit }\` above 0 and at most ${config.maxRateLimit} / ${config.maxBurstLimit}.`,
+        `${describe(stage)}: defaultRouteSettings ${problem}.${routesText} Set \`defaultRouteSettings: { throttlingRateLimit, throttlingBurstLimit }\` above 0 and at most ${config.maxRateLimit} / ${config.maxBurstLimit}.`,
         stage.urn,
       );
     }
