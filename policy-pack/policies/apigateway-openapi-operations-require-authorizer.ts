@@ -140,8 +140,9 @@ function isRouteAuthorizer(authorizer: unknown, rules: AuthorizerRules): boolean
   const authType = String(field("authType") ?? "").toLowerCase();
   const handler = field("handler");
   const pools = field("providerARNs");
-  if (authType === "cognito_user_pools" || type === "cognito_user_pools") {
-    return pools === UNKNOWN || (Array.isArray(pools) && pools.length > 0);
-  }
+  // The component makes a Cognito authorizer of any entry with user pools, whatever its type.
+  const hasPools = pools === UNKNOWN || (Array.isArray(pools) && pools.length > 0);
+  if (hasPools) return true;
+  if (authType === "cognito_user_pools" || type === "cognito_user_pools") return false;
   return rules.authorizerTypes.includes(type) && handler !== undefined && handler !== null;
 }
