@@ -20,6 +20,9 @@ export interface StagesAreThrottledConfig {
  * Throttling counts only when it covers the whole stage: method settings on the `*\/*` path with
  * both a rate and a burst limit. API Gateway reads -1 as "no limit", so it counts as missing.
  */
+const STAGE_FIX =
+  'Declare an aws.apigateway.MethodSettings with `stageName: stage.stageName`, `methodPath: "*/*"` and `settings: { throttlingRateLimit, throttlingBurstLimit }` above 0 and within the maxima.';
+
 export const stagesAreThrottled: StackValidationPolicy = {
   name: "apigateway-stages-throttled",
   description:
@@ -113,14 +116,14 @@ export const stagesAreThrottled: StackValidationPolicy = {
       );
       if (stageWide.length === 0) {
         reportViolation(
-          `${describe(stage)} has no stage-wide ("*/*") method settings, so nothing limits its request rate.`,
+          `${describe(stage)} has no stage-wide ("*/*") method settings, so nothing limits its request rate. ${STAGE_FIX}`,
           stage.urn,
         );
         continue;
       }
       const problems = stageWide.map((setting) => limitProblem(setting, config));
       if (problems.every((problem) => problem !== undefined)) {
-        reportViolation(`${describe(stage)}: ${problems[0]}`, stage.urn);
+        reportViolation(`${describe(stage)}: ${problems[0]} ${STAGE_FIX}`, stage.urn);
       }
     }
   },
