@@ -12,7 +12,7 @@ const SERVICE = /\.amazon(aws)?\.com$/;
 export const lambdaPermissionsNotPublic: StackValidationPolicy = {
   name: "lambda-permissions-not-public",
   description:
-    'Lambda permissions must not let everyone invoke a function: principal "*" (unless scoped by sourceArn, sourceAccount or principalOrgId), or a service principal without a sourceArn.',
+    'Lambda permissions (aws.lambda.Permission, aws.lambda.ResourcePolicy) must not let everyone invoke a function: principal "*" (unless scoped by sourceArn, sourceAccount or principalOrgId), or a service principal without a sourceArn.',
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
@@ -28,6 +28,10 @@ export const lambdaPermissionsNotPublic: StackValidationPolicy = {
           permission.urn,
         );
       }
+    }
+    for (const policy of ofType(args.resources, TYPES.lambdaResourcePolicy)) {
+      const problem = documentProblem(read(policy, "policy"));
+      if (problem) reportViolation(`${describe(policy)} ${problem}`, policy.urn);
     }
   },
 };
@@ -60,4 +64,53 @@ function target(permission: PolicyResource): string {
   if (fn) return `"${fn.name}"`;
   const name = read(permission, "function");
   return typeof name === "string" ? `"${name}"` : "unknown at preview";
+}
+
+interface Statement {
+  Effect?: string;
+  Principal?: unknown;
+  Action?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+const SCOPING_KEYS = /^aws:(sourcearn|sourceaccount|principalorgid|sourceowner)$/i;
+
+/** The same rules for a whole resource-based policy document (aws.lambda.ResourcePolicy). */
+function documentProblem(document: unknown): string | undefined {
+  if (document === UNKNOWN) {
+    return "has a policy document not known before deployment, so it cannot be shown not to be public. Build it from values known at preview, or use aws.lambda.Permission.";
+  }
+  if (typeof document !== "string") return undefined;
+  let statements: Statement[];
+  try {
+    const parsed = JSON.parse(document) as { Statement?: Statement | Statement[] };
+    statements = [parsed.Statement ?? []].flat();
+  } catch {
+    return "has a policy document that is not JSON, so it cannot be shown not to be public.";
+  }
+  for (const statement of statements) {
+    if (statement.Effect !== "Allow") continue;
+    if (![statement.Action ?? []].flat().some((action) => INVOKE.test(action))) continue;
+    const conditionKeys = Object.values(statement.Condition ?? {}).flatMap((test) =>
+      Object.keys(test ?? {}),
+    );
+    const scoped = conditionKeys.some((key) => SCOPING_KEYS.test(key));
+    const principals = principalsOf(statement.Principal);
+    if (principals.includes("*") && !scoped) {
+      return 'allows everyone (Principal "*") to invoke the function. Grant it to the service that fronts the function, with an aws:SourceArn condition.';
+    }
+    const service = principals.find((principal) => SERVICE.test(principal));
+    if (service && !conditionKeys.some((key) => /^aws:sourcearn$/i.test(key))) {
+      return `allows ${service} without an aws:SourceArn condition, so any ${service.split(".")[0]} resource of any account can invoke the function. Add the condition.`;
+    }
+  }
+  return undefined;
+}
+
+function principalsOf(principal: unknown): string[] {
+  if (principal === "*") return ["*"];
+  if (principal === null || typeof principal !== "object") return [];
+  return Object.values(principal as Record<string, unknown>).flatMap((value) =>
+    [value].flat().filter((item): item is string => typeof item === "string"),
+  );
 }

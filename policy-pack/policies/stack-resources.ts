@@ -24,6 +24,7 @@ export const TYPES = {
   httpAuthorizer: "aws:apigatewayv2/authorizer:Authorizer",
   functionUrl: "aws:lambda/functionUrl:FunctionUrl",
   lambdaPermission: "aws:lambda/permission:Permission",
+  lambdaResourcePolicy: "aws:lambda/resourcePolicy:ResourcePolicy",
   loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
   listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
   listenerRule: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],

@@ -173,6 +173,7 @@ const CASES: Array<[string, Case]> = [
       says: [
         /Permission "everyone" \(lambda:invokeFunction on function "handler"\) lets everyone \(principal "\*"\)/,
         /Permission "any-api" .* grants apigateway\.amazonaws\.com without a sourceArn/,
+        /ResourcePolicy "public-policy" allows everyone \(Principal "\*"\)/,
       ],
     },
   ],

@@ -15,7 +15,7 @@ describe.each(BOTH_MODES)("lambda-permissions-not-public in %s", (_mode, preview
     const run = await runFixture("bad-permission-open", preview);
     const urn = (name: string) => run.resources.find((r) => r.name === name)?.urn;
     const { violations } = await validateStack(policy, run);
-    expect(violations).toHaveLength(2);
+    expect(violations).toHaveLength(3);
     expect(violations).toEqual(
       expect.arrayContaining([
         {
@@ -30,15 +30,32 @@ describe.each(BOTH_MODES)("lambda-permissions-not-public in %s", (_mode, preview
           ),
           urn: urn("everyone"),
         },
+        {
+          message: expect.stringMatching(
+            /^ResourcePolicy "public-policy" allows everyone \(Principal "\*"\) to invoke the function/,
+          ),
+          urn: urn("public-policy"),
+        },
       ]),
     );
   });
 
-  it("accepts principal * scoped to an organisation, and ignores non-invoke actions", async () => {
+  it("accepts principal * scoped to an organisation, a service scoped by aws:SourceArn, and ignores non-invoke actions", async () => {
     const run = await runFixture("bad-permission-open", preview);
     run.resources.find((r) => r.name === "everyone")!.inputs.principalOrgId = "o-example";
     const other = run.resources.find((r) => r.name === "any-api")!;
     other.inputs.action = "lambda:GetFunction";
+    const document = run.resources.find((r) => r.name === "public-policy")!;
+    document.inputs.policy = JSON.stringify({
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "apigateway.amazonaws.com" },
+          Action: "lambda:InvokeFunction",
+          Condition: { ArnLike: { "AWS:SourceArn": "arn:aws:execute-api:us-east-1:1:api/*" } },
+        },
+      ],
+    });
     expect((await validateStack(policy, run)).violations).toEqual([]);
   });
 });
