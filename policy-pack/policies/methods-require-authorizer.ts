@@ -54,7 +54,7 @@ export const methodsRequireAuthorizer: StackValidationPolicy = {
       }
       if (authorization === UNKNOWN) {
         reportViolation(
-          `${describe(method)}: its authorization is not known before deployment, so it cannot be shown to be protected. Set it to a literal such as "CUSTOM".`,
+          `${describe(method)} (${methodRoute(method)}): its authorization is not known before deployment, so it cannot be shown to be protected. Set it to a literal such as "CUSTOM".`,
           method.urn,
         );
       } else if (typeof authorization !== "string" || !allowed.includes(authorization)) {

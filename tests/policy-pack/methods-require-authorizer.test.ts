@@ -1,5 +1,6 @@
 import { methodsRequireAuthorizer } from "../../policy-pack/policies/methods-require-authorizer";
 import { BOTH_MODES, runFixture, validateStack } from "../harness/policy";
+import { UNKNOWN } from "../harness/pulumi";
 
 describe.each(BOTH_MODES)("apigateway-methods-require-authorizer in %s", (_mode, preview) => {
   it("passes a token-authorized POST with an open OPTIONS preflight", async () => {
@@ -92,4 +93,16 @@ describe.each(BOTH_MODES)("an open OPTIONS method in %s", (_mode, preview) => {
       "Route: GET /items.",
     );
   });
+});
+
+it("refuses a method whose authorization is unknown at preview, naming its route", async () => {
+  const run = await runFixture("bad-second-method-open", true);
+  run.resources.find((r) => r.name === "get-items")!.inputs.authorization = UNKNOWN;
+  expect((await validateStack(methodsRequireAuthorizer, run)).violations).toEqual([
+    expect.objectContaining({
+      message: expect.stringMatching(
+        /^Method "get-items" \(GET \/items\): its authorization is not known before deployment/,
+      ),
+    }),
+  ]);
 });
