@@ -3,6 +3,7 @@ import {
   TYPES,
   UNKNOWN,
   describe,
+  methodRoute,
   ofType,
   read,
   relatedThrough,
@@ -32,7 +33,7 @@ export const customMethodsUseStackAuthorizer: StackValidationPolicy = {
       if (own.length === 0) {
         const apiResource = args.resources.find((resource) => resource.urn === api);
         reportViolation(
-          `${apiResource ? describe(apiResource) : "A REST API"} has methods (such as ${example}) but no Authorizer is declared for it in this stack.`,
+          `${apiResource ? describe(apiResource) : "A REST API"} has methods (such as ${example}) but no Authorizer is declared for it in this stack. Declare an aws.apigateway.Authorizer for the API and pass its \`id\` as each method's \`authorizerId\`.`,
           apiResource?.urn,
         );
       }
@@ -53,7 +54,10 @@ export const customMethodsUseStackAuthorizer: StackValidationPolicy = {
             : authorizerId === UNKNOWN
               ? "takes its authorizerId from something that is not an Authorizer of this stack"
               : `names authorizer "${String(authorizerId)}", which is not declared in this stack`;
-      reportViolation(`${describe(method)} ${problem}.`, method.urn);
+      reportViolation(
+        `${describe(method)} (${methodRoute(method)}) ${problem}. Pass an Authorizer of the same API as \`authorizerId: authorizer.id\`.`,
+        method.urn,
+      );
     }
   },
 };

@@ -1,8 +1,15 @@
-// Every policy of the pack, in the order reports list them. The pack itself (../index.ts) only
-// serves this list; tests import it from here without starting a policy server.
+// Every policy of the pack, in the order reports list them, grouped by what they guard. The pack
+// itself (../index.ts) only serves this list; tests import it from here without starting a
+// policy server.
 import type { Policies } from "@pulumi/policy";
+import { openApiOperationsRequireAuthorizer } from "./apigateway-openapi-operations-require-authorizer";
+import { httpRoutesRequireAuthorizer } from "./apigatewayv2-routes-require-authorizer";
+import { httpStagesThrottled } from "./apigatewayv2-stages-throttled";
 import { authorizerCacheTtlBounded } from "./authorizer-cache-ttl-bounded";
 import { customMethodsUseStackAuthorizer } from "./custom-methods-use-stack-authorizer";
+import { functionUrlsRequireAuth } from "./lambda-function-urls-require-auth";
+import { lambdaPermissionsNotPublic } from "./lambda-permissions-not-public";
+import { lbLambdaTargetsProtected } from "./lb-lambda-targets-protected";
 import { methodsRequireAuthorizer } from "./methods-require-authorizer";
 import { sesSendNotOnWildcard } from "./ses-send-not-on-wildcard";
 import { stagesAreThrottled } from "./stages-are-throttled";
@@ -10,11 +17,29 @@ import { stagesHaveUsageQuota } from "./stages-have-usage-quota";
 
 export const POLICY_PACK_NAME = "mailer-api-policies";
 
-export const policies: Policies = [
+/** Nothing reaches a function without an authorizer: every HTTP entry point the pack knows. */
+const entryPointsRequireAuthorizer: Policies = [
   methodsRequireAuthorizer,
   customMethodsUseStackAuthorizer,
+  openApiOperationsRequireAuthorizer,
+  httpRoutesRequireAuthorizer,
+  functionUrlsRequireAuth,
+  lambdaPermissionsNotPublic,
+  lbLambdaTargetsProtected,
+];
+
+/** Nothing reaches a function faster than the configured rate. */
+const entryPointsRateLimited: Policies = [
   stagesAreThrottled,
+  httpStagesThrottled,
   stagesHaveUsageQuota,
-  authorizerCacheTtlBounded,
-  sesSendNotOnWildcard,
+];
+
+/** Hygiene around the guard: caching of authorizer decisions, what the mailer may send. */
+const hygiene: Policies = [authorizerCacheTtlBounded, sesSendNotOnWildcard];
+
+export const policies: Policies = [
+  ...entryPointsRequireAuthorizer,
+  ...entryPointsRateLimited,
+  ...hygiene,
 ];

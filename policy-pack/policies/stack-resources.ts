@@ -5,6 +5,9 @@ import { UnknownValueError, type PolicyResource } from "@pulumi/policy";
 
 export const TYPES = {
   restApi: "aws:apigateway/restApi:RestApi",
+  restApiPut: "aws:apigateway/restApiPut:RestApiPut",
+  integration: "aws:apigateway/integration:Integration",
+  apiResource: "aws:apigateway/resource:Resource",
   method: "aws:apigateway/method:Method",
   authorizer: "aws:apigateway/authorizer:Authorizer",
   stage: "aws:apigateway/stage:Stage",
@@ -13,7 +16,29 @@ export const TYPES = {
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   policy: "aws:iam/policy:Policy",
   rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  /** `@pulumi/aws-apigateway`'s component: offline only its inputs are registered. */
+  restApiComponent: "aws-apigateway:index:RestAPI",
+  httpApi: "aws:apigatewayv2/api:Api",
+  httpRoute: "aws:apigatewayv2/route:Route",
+  httpStage: "aws:apigatewayv2/stage:Stage",
+  httpAuthorizer: "aws:apigatewayv2/authorizer:Authorizer",
+  functionUrl: "aws:lambda/functionUrl:FunctionUrl",
+  lambdaPermission: "aws:lambda/permission:Permission",
+  lambdaResourcePolicy: "aws:lambda/resourcePolicy:ResourcePolicy",
+  loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+  listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
+  listenerRule: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
+  targetGroup: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
+  webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
+  webAcl: "aws:wafv2/webAcl:WebAcl",
 } as const;
+
+/** A type token, or the tokens one resource goes by (aws.lb and its alias aws.alb). */
+export type TypeToken = string | readonly string[];
+
+function isOfType(resource: PolicyResource, type: TypeToken): boolean {
+  return typeof type === "string" ? resource.type === type : type.includes(resource.type);
+}
 
 /** A value not known until the resource exists (at preview). */
 export const UNKNOWN: unique symbol = Symbol("unknown");
@@ -21,11 +46,16 @@ export type Known<T> = T | typeof UNKNOWN | undefined;
 
 /** Reads a property path without tripping the engine's unknown-value check. */
 export function read(resource: PolicyResource, ...path: string[]): unknown {
-  let value: unknown = resource.props;
+  return dig(resource.props, ...path);
+}
+
+/** Reads a path inside a value taken from a resource's properties (array indexes included). */
+export function dig(from: unknown, ...path: Array<string | number>): unknown {
+  let value: unknown = from;
   try {
     for (const key of path) {
       if (value === null || typeof value !== "object") return undefined;
-      value = (value as Record<string, unknown>)[key];
+      value = (value as Record<string | number, unknown>)[key];
     }
     return value;
   } catch (error) {
@@ -34,17 +64,43 @@ export function read(resource: PolicyResource, ...path: string[]): unknown {
   }
 }
 
-export function ofType(resources: PolicyResource[], type: string): PolicyResource[] {
-  return resources.filter((resource) => resource.type === type);
+export function ofType(resources: PolicyResource[], type: TypeToken): PolicyResource[] {
+  return resources.filter((resource) => isOfType(resource, type));
 }
 
 /** Resources of `type` that a property of `resource` was computed from. */
 export function relatedThrough(
   resource: PolicyResource,
   property: string,
-  type: string,
+  type: TypeToken,
 ): PolicyResource[] {
-  return (resource.propertyDependencies[property] ?? []).filter((dep) => dep.type === type);
+  return (resource.propertyDependencies[property] ?? []).filter((dep) => isOfType(dep, type));
+}
+
+/**
+ * Which resource of `type` another belongs to through one of `properties` (an API through
+ * `apiId`, a function through `functionName`): its URN when the input was computed from it, the
+ * literal id otherwise, "unknown" when neither is known.
+ */
+export function ownerKey(
+  resource: PolicyResource,
+  properties: readonly string[],
+  type: TypeToken,
+): string {
+  for (const property of properties) {
+    const [owner] = relatedThrough(resource, property, type);
+    if (owner) return owner.urn;
+  }
+  for (const property of properties) {
+    const value = read(resource, property);
+    if (typeof value === "string") return `id:${value}`;
+  }
+  return "unknown";
+}
+
+/** The resource a key from `ownerKey` names, when it is in the stack. */
+export function byKey(resources: PolicyResource[], key: string): PolicyResource | undefined {
+  return resources.find((resource) => resource.urn === key);
 }
 
 /**
@@ -52,17 +108,27 @@ export function relatedThrough(
  * was computed from, or, for a literal id, that id.
  */
 export function restApiKey(resource: PolicyResource): string {
-  for (const property of ["restApi", "restApiId", "apiId"]) {
-    const [api] = relatedThrough(resource, property, TYPES.restApi);
-    if (api) return api.urn;
-  }
-  for (const property of ["restApi", "restApiId", "apiId"]) {
-    const value = read(resource, property);
-    if (typeof value === "string") return `id:${value}`;
-  }
-  return "unknown";
+  return ownerKey(resource, ["restApi", "restApiId", "apiId"], TYPES.restApi);
 }
 
 export function describe(resource: PolicyResource): string {
   return `${resource.type.split(":").pop()} "${resource.name}"`;
+}
+
+/** "POST /items/{id}" for a REST API method, from its path resources as far as they are known. */
+export function methodRoute(method: PolicyResource): string {
+  const segments: string[] = [];
+  let [current] = relatedThrough(method, "resourceId", TYPES.apiResource);
+  for (let depth = 0; current && depth < 30; depth += 1) {
+    const part = read(current, "pathPart");
+    segments.unshift(typeof part === "string" ? part : "?");
+    [current] = relatedThrough(current, "parentId", TYPES.apiResource);
+  }
+  const onRoot = relatedThrough(method, "resourceId", TYPES.restApi).length > 0;
+  const path =
+    segments.length > 0 || onRoot
+      ? `/${segments.join("/")}`
+      : `on resource ${String(read(method, "resourceId"))}`;
+  const verb = read(method, "httpMethod");
+  return `${typeof verb === "string" ? verb : "?"} ${path}`;
 }

@@ -20,10 +20,13 @@ export interface StagesAreThrottledConfig {
  * Throttling counts only when it covers the whole stage: method settings on the `*\/*` path with
  * both a rate and a burst limit. API Gateway reads -1 as "no limit", so it counts as missing.
  */
+const STAGE_FIX =
+  'Declare an aws.apigateway.MethodSettings with `stageName: stage.stageName`, `methodPath: "*/*"` and `settings: { throttlingRateLimit, throttlingBurstLimit }` above 0 and within the maxima.';
+
 export const stagesAreThrottled: StackValidationPolicy = {
   name: "apigateway-stages-throttled",
   description:
-    "Every API Gateway stage must have stage-wide (*/*) method settings with a positive rate and burst limit, within the configured maxima.",
+    "Every REST API stage (of APIs with methods, an OpenAPI body or built by @pulumi/aws-apigateway) must have stage-wide (*/*) method settings with a positive rate and burst limit, within the configured maxima.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:
@@ -45,14 +48,58 @@ export const stagesAreThrottled: StackValidationPolicy = {
     const stages = ofType(args.resources, TYPES.stage);
     const settings = ofType(args.resources, TYPES.methodSettings);
 
-    const apisWithMethods = new Set(ofType(args.resources, TYPES.method).map(restApiKey));
-    for (const api of apisWithMethods) {
+    // An API serves requests once it has methods, whether declared as resources or in a body.
+    const servingApis = new Map<string, string>();
+    for (const method of ofType(args.resources, TYPES.method)) {
+      servingApis.set(restApiKey(method), "has methods");
+    }
+    for (const api of ofType(args.resources, TYPES.restApi)) {
+      if (hasBody(api)) servingApis.set(api.urn, "has an OpenAPI body");
+    }
+    for (const put of ofType(args.resources, TYPES.restApiPut)) {
+      if (hasBody(put)) servingApis.set(restApiKey(put), "has an OpenAPI body");
+    }
+    for (const [api, what] of servingApis) {
       if (stages.some((stage) => restApiKey(stage) === api)) continue;
       const apiResource = args.resources.find((resource) => resource.urn === api);
+      // `@pulumi/aws-apigateway` declares the stage itself; judged with the component below.
+      if (apiResource?.parent?.type === TYPES.restApiComponent) continue;
       reportViolation(
-        `${apiResource ? describe(apiResource) : "A REST API"} has methods but no aws.apigateway.Stage in this stack, so no throttled stage serves it.`,
+        `${apiResource ? describe(apiResource) : "A REST API"} ${what} but no aws.apigateway.Stage in this stack, so no throttled stage serves it. Declare a Stage and stage-wide MethodSettings.`,
         apiResource?.urn,
       );
+    }
+
+    // Offline (and in any run where its children are not registered) the component's stage
+    // exists only as its `stageName` input; method settings reach it through the component.
+    for (const component of ofType(args.resources, TYPES.restApiComponent)) {
+      if (stages.some((stage) => stage.parent?.urn === component.urn)) continue;
+      const stageName = read(component, "stageName");
+      if (
+        config.stages.length > 0 &&
+        typeof stageName === "string" &&
+        !config.stages.includes(stageName)
+      ) {
+        continue;
+      }
+      const stageWide = settings.filter(
+        (setting) =>
+          relatedThrough(setting, "stageName", TYPES.restApiComponent).some(
+            (dep) => dep.urn === component.urn,
+          ) && read(setting, "methodPath") === "*/*",
+      );
+      const label = `${describe(component)} (stage "${typeof stageName === "string" ? stageName : "stage"}")`;
+      if (stageWide.length === 0) {
+        reportViolation(
+          `${label} has no stage-wide ("*/*") method settings, so nothing limits its request rate. Declare an aws.apigateway.MethodSettings with \`restApi: api.api.id\`, \`stageName: api.stage.stageName\` and \`methodPath: "*/*"\` with throttling.`,
+          component.urn,
+        );
+        continue;
+      }
+      const problems = stageWide.map((setting) => limitProblem(setting, config));
+      if (problems.every((problem) => problem !== undefined)) {
+        reportViolation(`${label}: ${problems[0]}`, component.urn);
+      }
     }
 
     for (const stage of stages) {
@@ -69,14 +116,14 @@ export const stagesAreThrottled: StackValidationPolicy = {
       );
       if (stageWide.length === 0) {
         reportViolation(
-          `${describe(stage)} has no stage-wide ("*/*") method settings, so nothing limits its request rate.`,
+          `${describe(stage)} has no stage-wide ("*/*") method settings, so nothing limits its request rate. ${STAGE_FIX}`,
           stage.urn,
         );
         continue;
       }
       const problems = stageWide.map((setting) => limitProblem(setting, config));
       if (problems.every((problem) => problem !== undefined)) {
-        reportViolation(`${describe(stage)}: ${problems[0]}`, stage.urn);
+        reportViolation(`${describe(stage)}: ${problems[0]} ${STAGE_FIX}`, stage.urn);
       }
     }
   },
@@ -85,6 +132,16 @@ export const stagesAreThrottled: StackValidationPolicy = {
 /** Whether method settings are those of this stage: through the stage, or by name on the same API. */
 function appliesTo(setting: PolicyResource, stage: PolicyResource): boolean {
   if (relatedThrough(setting, "stageName", TYPES.stage).some((dep) => dep.urn === stage.urn)) {
+    return true;
+  }
+  // A component's outputs (`api.stage.stageName`) depend on the component, not on its child.
+  const parent = stage.parent;
+  if (
+    parent?.type === TYPES.restApiComponent &&
+    relatedThrough(setting, "stageName", TYPES.restApiComponent).some(
+      (dep) => dep.urn === parent.urn,
+    )
+  ) {
     return true;
   }
   const settingStage = read(setting, "stageName");
@@ -114,4 +171,9 @@ function limitProblem(
     if (value > max) return `${label} is ${value}, above the allowed maximum of ${max}.`;
   }
   return undefined;
+}
+
+function hasBody(resource: PolicyResource): boolean {
+  const body = read(resource, "body");
+  return body === UNKNOWN || (typeof body === "string" && body !== "");
 }

@@ -1,5 +1,6 @@
 import { methodsRequireAuthorizer } from "../../policy-pack/policies/methods-require-authorizer";
 import { BOTH_MODES, runFixture, validateStack } from "../harness/policy";
+import { UNKNOWN } from "../harness/pulumi";
 
 describe.each(BOTH_MODES)("apigateway-methods-require-authorizer in %s", (_mode, preview) => {
   it("passes a token-authorized POST with an open OPTIONS preflight", async () => {
@@ -63,4 +64,45 @@ it("is mandatory, with remediation steps and a config schema", () => {
     remediationSteps: expect.stringContaining("CUSTOM"),
     configSchema: { properties: { allowIamAuthorization: { type: "boolean", default: false } } },
   });
+});
+
+describe.each(BOTH_MODES)("an open OPTIONS method in %s", (_mode, preview) => {
+  it("is refused when its integration runs a backend (AWS_PROXY), naming the route", async () => {
+    const run = await runFixture("bad-options-proxied", preview);
+    expect((await validateStack(methodsRequireAuthorizer, run)).violations).toEqual([
+      {
+        message: expect.stringMatching(
+          /^Method "options" \(OPTIONS \/\) is open, but its integration is AWS_PROXY, so it runs a backend for anyone/,
+        ),
+        urn: run.resources.find((r) => r.name === "options")?.urn,
+      },
+    ]);
+  });
+
+  it("is refused when no integration for it is declared in the stack", async () => {
+    const run = await runFixture("good-token-authorizer", preview);
+    run.resources = run.resources.filter((r) => r.name !== "options-root-integration");
+    expect((await validateStack(methodsRequireAuthorizer, run)).violations[0].message).toMatch(
+      /\(OPTIONS \/\) is open, but no Integration for it is declared in this stack/,
+    );
+  });
+
+  it("names the full path of a method on a child resource", async () => {
+    const run = await runFixture("bad-second-method-open", preview);
+    expect((await validateStack(methodsRequireAuthorizer, run)).violations[0].message).toContain(
+      "Route: GET /items.",
+    );
+  });
+});
+
+it("refuses a method whose authorization is unknown at preview, naming its route", async () => {
+  const run = await runFixture("bad-second-method-open", true);
+  run.resources.find((r) => r.name === "get-items")!.inputs.authorization = UNKNOWN;
+  expect((await validateStack(methodsRequireAuthorizer, run)).violations).toEqual([
+    expect.objectContaining({
+      message: expect.stringMatching(
+        /^Method "get-items" \(GET \/items\): its authorization is not known before deployment/,
+      ),
+    }),
+  ]);
 });

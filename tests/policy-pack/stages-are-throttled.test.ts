@@ -63,3 +63,38 @@ it("refuses an API with methods but no stage at all, never 'not applicable'", as
     }),
   ]);
 });
+
+describe.each(BOTH_MODES)("stages of APIs with no Method resources, in %s", (_mode, preview) => {
+  it("refuses the stage of an OpenAPI body API with no method settings", async () => {
+    const run = await runFixture("bad-openapi-body-unthrottled", preview);
+    expect((await validateStack(stagesAreThrottled, run)).violations).toEqual([
+      {
+        message: expect.stringMatching(/^Stage "prod" has no stage-wide/),
+        urn: run.resources.find((r) => r.name === "prod")?.urn,
+      },
+    ]);
+  });
+
+  it("refuses a body API with no stage at all", async () => {
+    const run = await runFixture("good-openapi-body-token", preview);
+    run.resources = run.resources.filter((r) => !/Stage|MethodSettings/.test(r.type));
+    expect((await validateStack(stagesAreThrottled, run)).violations[0].message).toMatch(
+      /RestApi "api" has an OpenAPI body but no aws\.apigateway\.Stage/,
+    );
+  });
+});
+
+// Preview only: the mocks give a component no outputs in an update, so `api.stage.stageName` is
+// undefined there; the offline check, like a preview of a new stack, runs as a preview.
+it("judges the stage of the @pulumi/aws-apigateway component through settings on its outputs", async () => {
+  const preview = true;
+  const good = await runFixture("good-aws-apigateway-token", preview);
+  expect((await validateStack(stagesAreThrottled, good)).violations).toEqual([]);
+  const bad = await runFixture("bad-aws-apigateway-unthrottled", preview);
+  expect((await validateStack(stagesAreThrottled, bad)).violations).toEqual([
+    {
+      message: expect.stringMatching(/^RestAPI "api" \(stage "prod"\) has no stage-wide/),
+      urn: bad.resources.find((r) => r.type === "aws-apigateway:index:RestAPI")?.urn,
+    },
+  ]);
+});

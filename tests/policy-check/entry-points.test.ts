@@ -1,0 +1,222 @@
+// Issue 8: every way a stack can open an HTTP entry point to code, judged by the real pack over
+// the Analyzer protocol (`npm run policy`, a preview of a new stack: ids unknown). Each case has a
+// refused program and a passing one; each refusal names the resource, the route and the fix.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { FIXTURES_DIR } from "../harness/policy";
+import { PROJECT_DIR } from "../harness/pulumi";
+
+interface CheckRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface JsonReport {
+  passed: boolean;
+  violations: Array<{
+    policy: string;
+    enforcementLevel: string;
+    resource: string;
+    message: string;
+  }>;
+}
+
+const TSX_CLI = join(PROJECT_DIR, "node_modules/tsx/dist/cli.mjs");
+const ALLOW_IAM = join(PROJECT_DIR, "tests/fixtures/policy-config/allow-iam.json");
+
+function policyCheck(...args: string[]): Promise<CheckRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [TSX_CLI, join(PROJECT_DIR, "tools/policy-check.ts"), ...args],
+      { cwd: PROJECT_DIR, timeout: 90_000 },
+      (error, stdout, stderr) => {
+        const status = error ? Number((error as { code?: unknown }).code ?? 99) : 0;
+        resolve({ status, stdout, stderr });
+      },
+    );
+  });
+}
+
+interface Case {
+  fixture: string;
+  /** Mandatory policies that must refuse it; empty: it passes. */
+  refusedBy: string[];
+  /** What the messages must say (resource, route, fix). */
+  says?: RegExp[];
+  config?: string;
+}
+
+const CASES: Array<[string, Case]> = [
+  // 1. REST API methods: OPTIONS open only when API Gateway answers it (MOCK).
+  [
+    "1 refused",
+    {
+      fixture: "bad-options-proxied",
+      refusedBy: ["apigateway-methods-require-authorizer"],
+      says: [/Method "options" \(OPTIONS \/\) is open, but its integration is AWS_PROXY.*MOCK/],
+    },
+  ],
+  ["1 passing", { fixture: "good-token-authorizer", refusedBy: [] }],
+  // 2. REST APIs from an OpenAPI body, and @pulumi/aws-apigateway's RestAPI component.
+  [
+    "2 refused (body)",
+    {
+      fixture: "bad-openapi-body-open",
+      refusedBy: ["apigateway-openapi-operations-require-authorizer"],
+      says: [/RestApi "api": GET \/items is open: it has no `security` requirement.*authorizer/],
+    },
+  ],
+  [
+    "2 refused (body unknown at preview)",
+    {
+      fixture: "bad-openapi-body-unknown",
+      refusedBy: ["apigateway-openapi-operations-require-authorizer"],
+      says: [/RestApi "api": its OpenAPI body is not known before deployment.*stage variable/],
+    },
+  ],
+  [
+    "2 refused (component)",
+    {
+      fixture: "bad-aws-apigateway-open-route",
+      refusedBy: ["apigateway-openapi-operations-require-authorizer"],
+      says: [
+        /RestAPI "api": route POST \/ is open: it has no `authorizers`/,
+        /RestAPI "api": route GET \/items\/\{id\} is open/,
+      ],
+    },
+  ],
+  ["2 passing (body)", { fixture: "good-openapi-body-token", refusedBy: [] }],
+  ["2 passing (component)", { fixture: "good-aws-apigateway-token", refusedBy: [] }],
+  // 3. Every REST API stage throttled, methods or body.
+  [
+    "3 refused (body)",
+    {
+      fixture: "bad-openapi-body-unthrottled",
+      refusedBy: ["apigateway-stages-throttled"],
+      says: [/Stage "prod" has no stage-wide \("\*\/\*"\) method settings/],
+    },
+  ],
+  [
+    "3 refused (component)",
+    {
+      fixture: "bad-aws-apigateway-unthrottled",
+      refusedBy: ["apigateway-stages-throttled"],
+      says: [/RestAPI "api" \(stage "prod"\) has no stage-wide.*api\.stage\.stageName/],
+    },
+  ],
+  // 4. HTTP and WebSocket APIs.
+  [
+    "4 refused (open route)",
+    {
+      fixture: "bad-http-api-open-route",
+      refusedBy: ["apigatewayv2-routes-require-authorizer"],
+      says: [/Route "send" \(POST \/send\) has authorizationType "NONE".*JWT/],
+    },
+  ],
+  [
+    "4 refused (quick-create)",
+    {
+      fixture: "bad-http-api-quickcreate",
+      refusedBy: ["apigatewayv2-routes-require-authorizer", "apigatewayv2-stages-throttled"],
+      says: [/Api "api" is a quick-create API \(`target` set\): its route GET \//],
+    },
+  ],
+  [
+    "4 refused (stage)",
+    {
+      fixture: "bad-http-api-unthrottled",
+      refusedBy: ["apigatewayv2-stages-throttled"],
+      says: [
+        /Stage "prod": defaultRouteSettings are not set\. Routes without their own limits: POST \/send/,
+      ],
+    },
+  ],
+  [
+    "4 refused (WebSocket)",
+    {
+      fixture: "bad-websocket-open-connect",
+      refusedBy: ["apigatewayv2-routes-require-authorizer"],
+      says: [/Route "connect" \(\$connect\) has authorizationType "NONE"/],
+    },
+  ],
+  ["4 passing (HTTP)", { fixture: "good-http-api-jwt", refusedBy: [] }],
+  ["4 passing (WebSocket)", { fixture: "good-websocket-custom-connect", refusedBy: [] }],
+  // 5. Lambda function URLs.
+  [
+    "5 refused",
+    {
+      fixture: "bad-function-url-open",
+      refusedBy: ["lambda-function-urls-require-auth", "lambda-permissions-not-public"],
+      says: [/FunctionUrl "url" \(function "handler"\) has authorizationType "NONE"/],
+    },
+  ],
+  [
+    "5 refused (AWS_IAM, not allowed by default)",
+    {
+      fixture: "good-function-url-iam",
+      refusedBy: ["lambda-function-urls-require-auth"],
+      says: [/the config does not allow AWS_IAM function URLs/],
+    },
+  ],
+  [
+    "5 passing (AWS_IAM allowed)",
+    { fixture: "good-function-url-iam", refusedBy: [], config: ALLOW_IAM },
+  ],
+  // 6. Lambda permissions open to everyone.
+  [
+    "6 refused",
+    {
+      fixture: "bad-permission-open",
+      refusedBy: ["lambda-permissions-not-public"],
+      says: [
+        /Permission "everyone" \(lambda:invokeFunction on function "handler"\) lets everyone \(principal "\*"\)/,
+        /Permission "any-api" .* grants apigateway\.amazonaws\.com without a sourceArn/,
+        /ResourcePolicy "public-policy" allows everyone \(Principal "\*"\)/,
+      ],
+    },
+  ],
+  // Every passing program above declares a Permission with a sourceArn; this one too.
+  ["6 passing", { fixture: "good-http-api-jwt", refusedBy: [] }],
+  // 7. An internet-facing ALB forwarding to a Lambda target group.
+  [
+    "7 refused",
+    {
+      fixture: "bad-alb-lambda-open",
+      refusedBy: ["lb-lambda-targets-protected"],
+      says: [/Listener "https" forwards requests on LoadBalancer "public" \(internet-facing\)/],
+    },
+  ],
+  ["7 passing", { fixture: "good-alb-lambda-protected", refusedBy: [] }],
+];
+
+const runs = new Map<string, Promise<CheckRun>>();
+beforeAll(async () => {
+  // Two at a time: each run starts a policy pack, and the machine has two cores.
+  for (let index = 0; index < CASES.length; index += 2) {
+    await Promise.all(
+      CASES.slice(index, index + 2).map(([label, spec]) => {
+        const args = ["--program", join(FIXTURES_DIR, spec.fixture), "--format", "json"];
+        const run = policyCheck(
+          ...args,
+          ...(spec.config ? ["--policy-pack-config", spec.config] : []),
+        );
+        runs.set(label, run);
+        return run;
+      }),
+    );
+  }
+}, 600_000);
+
+it.each(CASES)("case %s", async (label, spec) => {
+  const run = await runs.get(label)!;
+  expect(run.stderr).toBe("");
+  const report = JSON.parse(run.stdout) as JsonReport;
+  const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory");
+  expect([...new Set(mandatory.map((v) => v.policy))].sort()).toEqual([...spec.refusedBy].sort());
+  expect(run.status).toBe(spec.refusedBy.length > 0 ? 1 : 0);
+  for (const pattern of spec.says ?? []) {
+    expect(mandatory.map((v) => v.message)).toContainEqual(expect.stringMatching(pattern));
+  }
+});
