@@ -86,6 +86,8 @@ function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>
         ...common,
         invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}`,
         executionArn: `arn:aws:execute-api:${region}:${account}:${String(inputs.restApi)}/${String(inputs.stageName)}`,
+        // The stage ARN AWS WAF associations take.
+        arn: `arn:aws:apigateway:${region}::/restapis/${String(inputs.restApi)}/stages/${String(inputs.stageName)}`,
       };
     case "aws:lambda/function:Function":
       return {
