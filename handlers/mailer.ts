@@ -4,6 +4,7 @@ import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { composeEmail, parseContactRequest, type OutgoingEmail } from "./contact-message";
 import { corsHeaders } from "./cors";
+import { decoyMessageId, isHoneypotFilled } from "./honeypot";
 import { HttpError, errorResponse, jsonResponse } from "./http";
 import { logRequest } from "./log";
 import { classifySesError } from "./ses-errors";
@@ -31,6 +32,10 @@ export async function handler(
       throw new HttpError(405, "Only POST is allowed", { Allow: "POST, OPTIONS" });
     }
     const contact = parseContactRequest(event ?? { body: null });
+    if (isHoneypotFilled(contact)) {
+      logRequest({ requestId, outcome: "dropped-honeypot", status: 200 });
+      return jsonResponse(200, { messageId: decoyMessageId() }, cors);
+    }
     const email = composeEmail(contact, {
       from: mailFrom,
       to: mailTo,

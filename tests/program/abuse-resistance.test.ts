@@ -67,6 +67,21 @@ describe("on the real Pulumi.prod.yaml", () => {
     expect(association.propertyDependencies.webAclArn).toEqual([webAcl.urn]);
   });
 
+  it("answers a WAF block with a 403 gateway response that carries the CORS headers", () => {
+    const response = ofType(run, "aws:apigateway/response:Response").find(
+      (r) => r.inputs.responseType === "WAF_FILTERED",
+    );
+    // No statusCode: API Gateway keeps WAF_FILTERED's own 403.
+    expect(response?.inputs).not.toHaveProperty("statusCode");
+    expect(response?.inputs).toMatchObject({
+      responseParameters: {
+        "gatewayresponse.header.Access-Control-Allow-Origin": `'${prodValue("allowedOrigin")}'`,
+        "gatewayresponse.header.Access-Control-Allow-Headers": "'authtoken,Content-Type'",
+      },
+      responseTemplates: { "application/json": '{"message":$context.error.messageString}' },
+    });
+  });
+
   it("reserves no Lambda concurrency (the keys are unset)", () => {
     for (const fn of ofType(run, T.lambda)) {
       expect(fn.inputs).not.toHaveProperty("reservedConcurrentExecutions");
