@@ -1,6 +1,7 @@
 // Every policy of the pack, in the order reports list them. The pack itself (../index.ts) only
 // serves this list; tests import it from here without starting a policy server.
 import type { Policies } from "@pulumi/policy";
+import { stagesHavePerIpRateLimit } from "./apigateway-stages-have-per-ip-rate-limit";
 import { authorizerCacheTtlBounded } from "./authorizer-cache-ttl-bounded";
 import { customMethodsUseStackAuthorizer } from "./custom-methods-use-stack-authorizer";
 import { methodsRequireAuthorizer } from "./methods-require-authorizer";
@@ -17,4 +18,5 @@ export const policies: Policies = [
   stagesHaveUsageQuota,
   authorizerCacheTtlBounded,
   sesSendNotOnWildcard,
+  stagesHavePerIpRateLimit,
 ];
