@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { policies } from "../../policy-pack/policies";
 import { FIXTURES_DIR } from "../harness/policy";
 import { PROJECT_DIR } from "../harness/pulumi";
 
@@ -225,7 +226,7 @@ describe("machine-readable reports", () => {
 
   it("writes JUnit XML with one test case per policy and a failure for the violated one", () => {
     expect(reports.junit).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
-    expect(reports.junit.match(/<testcase /g)).toHaveLength(6);
+    expect(reports.junit.match(/<testcase /g)).toHaveLength(policies.length);
     expect(reports.junit).toMatch(
       /<testcase classname="mailer-api-policies" name="apigateway-methods-require-authorizer">\s*<failure type="mandatory" message="Method &quot;get-items&quot; \(GET\) has authorization &quot;NONE&quot;/,
     );
@@ -236,7 +237,7 @@ describe("machine-readable reports", () => {
     const sarif = JSON.parse(reports.sarif);
     expect(sarif).toBeValidSarifLog();
     const [run] = sarif.runs;
-    expect(run.tool.driver.rules).toHaveLength(6);
+    expect(run.tool.driver.rules).toHaveLength(policies.length);
     expect(run.results).toContainEqual(
       expect.objectContaining({ ruleId: "apigateway-methods-require-authorizer", level: "error" }),
     );
