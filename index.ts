@@ -20,7 +20,10 @@ const functions = createFunctions({
   usageApiKeyValue: usageApiKey.value,
 });
 const api = createApi(settings, functions);
-const accessLogs = createAccessLogs(settings.accessLogRetentionDays);
+const accessLogs = createAccessLogs({
+  retentionInDays: settings.accessLogRetentionDays,
+  manageLoggingRole: settings.manageApiGatewayLogRole,
+});
 const { stage } = createProdStage(api, settings, accessLogs);
 createUsagePlan({ settings, restApi: api.restApi, stage, apiKey: usageApiKey });
 const perIpRateLimit =

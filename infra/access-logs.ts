@@ -36,12 +36,18 @@ export interface AccessLogs {
   prerequisites: pulumi.Resource[];
 }
 
-export function createAccessLogs(retentionInDays: number): AccessLogs {
-  const logGroup = new aws.cloudwatch.LogGroup("prod-access-logs", { retentionInDays });
+export function createAccessLogs(options: {
+  retentionInDays: number;
+  /** False when the account's region already has its API Gateway logging role. */
+  manageLoggingRole: boolean;
+}): AccessLogs {
+  const logGroup = new aws.cloudwatch.LogGroup("prod-access-logs", {
+    retentionInDays: options.retentionInDays,
+  });
   return {
     logGroup,
     stageSettings: { destinationArn: logGroup.arn, format: ACCESS_LOG_FORMAT },
-    prerequisites: [createApiGatewayLoggingRole()],
+    prerequisites: options.manageLoggingRole ? [createApiGatewayLoggingRole()] : [],
   };
 }
 

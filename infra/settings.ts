@@ -213,6 +213,8 @@ export interface OperationsSettings {
   mailerConcurrency?: number;
   /** Days the stage's access log group keeps its entries. */
   accessLogRetentionDays: number;
+  /** Declare the region's API Gateway logging role (false: the account already has one). */
+  manageApiGatewayLogRole: boolean;
   /** Where alarm notifications go; undefined: no alarms. */
   alarmEmail?: string;
   /** Percentage of the daily quota used in the last 24 hours that raises the quota alarm. */
@@ -228,6 +230,7 @@ export const OPERATIONS_KEYS = [
   "authorizerConcurrency",
   "mailerConcurrency",
   "accessLogRetentionDays",
+  "manageApiGatewayLogRole",
   "alarmEmail",
   "alarmQuotaPercent",
   "alarmClientErrors",
@@ -263,6 +266,14 @@ export function parseOperationsSettings(read: ReadOperationsSetting): Operations
       "pulumi config set accessLogRetentionDays 30",
     );
   }
+  const manageRole = read("manageApiGatewayLogRole")?.trim() || "true";
+  if (manageRole !== "true" && manageRole !== "false") {
+    throw new ConfigError(
+      "manageApiGatewayLogRole",
+      `"${manageRole}" must be true or false`,
+      "pulumi config set manageApiGatewayLogRole false (when the account already has the role)",
+    );
+  }
   const alarmEmail = read("alarmEmail")?.trim() || undefined;
   if (alarmEmail !== undefined && !isEmailAddress(alarmEmail)) {
     throw new ConfigError(
@@ -276,6 +287,7 @@ export function parseOperationsSettings(read: ReadOperationsSetting): Operations
     ...withValue("authorizerConcurrency", concurrency("authorizerConcurrency")),
     ...withValue("mailerConcurrency", concurrency("mailerConcurrency")),
     accessLogRetentionDays: retention,
+    manageApiGatewayLogRole: manageRole === "true",
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
     alarmQuotaPercent: wholeNumber(read, "alarmQuotaPercent", 1, 100),
     alarmClientErrors: wholeNumber(read, "alarmClientErrors", 1, 1_000_000),

@@ -176,6 +176,18 @@ describe("reserved concurrency on", () => {
   });
 });
 
+describe("the region's API Gateway logging role", () => {
+  it("is left to the account when manageApiGatewayLogRole is false; the stage still logs", async () => {
+    const run = await with_({ manageApiGatewayLogRole: "false" });
+    expect(ofType(run, T.account)).toEqual([]);
+    expect(ofType(run, T.role).map((role) => role.name)).not.toContain("apigateway-cloudwatch");
+    expect(ofType(run, T.attachment)).toEqual([]);
+    expect(oneOf(run, T.stage).inputs.accessLogSettings).toMatchObject({
+      format: ACCESS_LOG_FORMAT,
+    });
+  });
+});
+
 describe("access log retention from config", () => {
   it("keeps the access log for the configured days", async () => {
     const run = await with_({ accessLogRetentionDays: "365" });

@@ -58,6 +58,11 @@ describe("bad values fail with the key, the rule and the fix", () => {
     ["a quota percentage over 100", { alarmQuotaPercent: "120" }, /alarmQuotaPercent: "120"/],
     ["a client-error threshold of 0", { alarmClientErrors: "0" }, /alarmClientErrors: "0"/],
     ["a server-error threshold of 0", { alarmServerErrors: "0" }, /alarmServerErrors: "0"/],
+    [
+      "a logging-role switch that is not a boolean",
+      { manageApiGatewayLogRole: "maybe" },
+      /manageApiGatewayLogRole: "maybe" must be true or false\. Fix: pulumi config set manageApiGatewayLogRole false/,
+    ],
   ])("%s", async (_label, config, message) => {
     const failure = readSettingsWith(config);
     await expect(failure).rejects.toThrow(message);
@@ -74,6 +79,7 @@ describe("unset or 0 turns an option off; set values are read", () => {
     expect(settings).not.toHaveProperty("alarmEmail");
     expect(settings).toMatchObject({
       accessLogRetentionDays: 30,
+      manageApiGatewayLogRole: true,
       alarmQuotaPercent: 80,
       alarmClientErrors: 50,
       alarmServerErrors: 1,
@@ -94,12 +100,14 @@ describe("unset or 0 turns an option off; set values are read", () => {
       mailerConcurrency: "2",
       accessLogRetentionDays: "90",
       alarmEmail: " ops@example.com ",
+      manageApiGatewayLogRole: "false",
     });
     expect(settings).toMatchObject({
       authorizerConcurrency: 4,
       mailerConcurrency: 2,
       accessLogRetentionDays: 90,
       alarmEmail: "ops@example.com",
+      manageApiGatewayLogRole: false,
     });
   });
 });
@@ -112,7 +120,7 @@ describe("Pulumi.yaml declares every new key, off or with its documented default
   it.each([...OPERATIONS_KEYS])("declares %s with a type, a default and a description", (key) => {
     const declaration = project.config[key];
     expect(declaration).toBeDefined();
-    expect(["string", "integer"]).toContain(declaration.type);
+    expect(["string", "integer", "boolean"]).toContain(declaration.type);
     // A default keeps the key optional for the CLI: a declared key without one is required.
     expect(declaration).toHaveProperty("default");
     expect(declaration.description?.length).toBeGreaterThan(20);
