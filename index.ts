@@ -1,4 +1,6 @@
 // mailer-api: a token-protected, rate-limited "send an email" API for a static website.
+import { createAccessLogs } from "./infra/access-logs";
+import { createAlarms } from "./infra/alarms";
 import { createApi } from "./infra/api";
 import { buildHandlersSync } from "./infra/bundle";
 import { readStackSettings } from "./infra/config";
@@ -6,6 +8,7 @@ import { createFunctions } from "./infra/lambdas";
 import { createMailIdentities } from "./infra/mail-identity";
 import { createProdStage } from "./infra/stage";
 import { createUsageApiKey, createUsagePlan } from "./infra/usage-plan";
+import { createPerIpRateLimit } from "./infra/waf";
 
 const settings = readStackSettings();
 const identities = createMailIdentities(settings);
@@ -17,8 +20,27 @@ const functions = createFunctions({
   usageApiKeyValue: usageApiKey.value,
 });
 const api = createApi(settings, functions);
-const { stage } = createProdStage(api, settings);
+const accessLogs = createAccessLogs({
+  retentionInDays: settings.accessLogRetentionDays,
+  manageLoggingRole: settings.manageApiGatewayLogRole,
+});
+const { stage } = createProdStage(api, settings, accessLogs);
 createUsagePlan({ settings, restApi: api.restApi, stage, apiKey: usageApiKey });
+const perIpRateLimit =
+  settings.perIpRateLimit === undefined
+    ? undefined
+    : createPerIpRateLimit(stage, settings.perIpRateLimit);
+const alarms =
+  settings.alarmEmail === undefined
+    ? undefined
+    : createAlarms({
+        settings,
+        alarmEmail: settings.alarmEmail,
+        restApi: api.restApi,
+        stage,
+        mailer: functions.mailer,
+        perIpRateLimit,
+      });
 
 /** The prod invoke URL: POST here (the stage's root) to send an email. */
 export const url = stage.invokeUrl;
@@ -28,3 +50,11 @@ export const mailFrom = settings.mailFrom;
 export const curl = url.apply(
   (invokeUrl) => `curl -X POST -H "authtoken: $(pulumi config get authToken)" ${invokeUrl}`,
 );
+
+// Where the operator looks: the logs, the per-IP limit, the alarms (see README, "Operating it").
+export const accessLogGroup = accessLogs.logGroup.name;
+export const mailerLogGroup = functions.mailer.loggingConfig.logGroup;
+export const authorizerLogGroup = functions.authorizer.loggingConfig.logGroup;
+export const webAclArn = perIpRateLimit?.webAcl.arn ?? null;
+export const alarmTopicArn = alarms?.topic.arn ?? null;
+export const alarmNames = alarms ? alarms.alarms.map((alarm) => alarm.name) : [];

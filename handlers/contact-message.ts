@@ -6,7 +6,14 @@ import { HttpError } from "./http";
 /** Largest request body accepted, in bytes after base64 decoding (413 above). */
 export const MAX_BODY_BYTES = 16 * 1024;
 /** Longest value of each field, in characters (400 above). */
-export const FIELD_LIMITS = { name: 100, email: 254, subject: 150, message: 10_000 } as const;
+export const FIELD_LIMITS = {
+  name: 100,
+  email: 254,
+  subject: 150,
+  message: 10_000,
+  // The honeypot (handlers/honeypot.ts): accepted so a bot that fills it gets no 400.
+  website: 200,
+} as const;
 
 const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -20,6 +27,8 @@ export interface ContactMessage {
   email?: string;
   subject?: string;
   message: string;
+  /** The honeypot: empty from a person; never mailed. */
+  website?: string;
 }
 
 export interface IncomingRequest {
@@ -202,5 +211,6 @@ function dropEmpty(message: ContactMessage): ContactMessage {
   if (message.name) result.name = message.name;
   if (message.email) result.email = message.email;
   if (message.subject) result.subject = message.subject;
+  if (message.website) result.website = message.website;
   return result;
 }

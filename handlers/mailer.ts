@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { isAuthorizedByToken } from "./authorizer-context";
 import { composeEmail, parseContactRequest, type OutgoingEmail } from "./contact-message";
 import { corsHeaders } from "./cors";
+import { decoyMessageId, isHoneypotFilled } from "./honeypot";
 import { HttpError, errorResponse, jsonResponse } from "./http";
 import { logRequest } from "./log";
 import { classifySesError } from "./ses-errors";
@@ -31,6 +32,10 @@ export async function handler(
     }
     refuseUnlessAuthorizedPost(event);
     const contact = parseContactRequest(event);
+    if (isHoneypotFilled(contact)) {
+      logRequest({ requestId, outcome: "dropped-honeypot", status: 200 });
+      return jsonResponse(200, { messageId: decoyMessageId() }, cors);
+    }
     const email = composeEmail(contact, {
       from: mailFrom,
       to: mailTo,

@@ -2,9 +2,16 @@
 // into SHA-256 digests that stay secret. The plaintext token never leaves this file.
 import * as pulumi from "@pulumi/pulumi";
 import { sha256Hex } from "../handlers/token-check";
-import { ConfigError, parseSettings, validateAuthToken, type MailerSettings } from "./settings";
+import {
+  ConfigError,
+  parseOperationsSettings,
+  parseSettings,
+  validateAuthToken,
+  type MailerSettings,
+  type OperationsSettings,
+} from "./settings";
 
-export interface StackSettings extends MailerSettings {
+export interface StackSettings extends MailerSettings, OperationsSettings {
   /** AUTH_TOKEN_SHA256 for the authorizer: current (and previous) token digests, secret. */
   acceptedTokenDigests: pulumi.Output<string>;
 }
@@ -13,12 +20,13 @@ export function readStackSettings(): StackSettings {
   const config = new pulumi.Config();
   return failWithConfigMessage(() => {
     const settings = parseSettings((key) => config.get(key));
+    const operations = parseOperationsSettings((key) => config.get(key));
     // requireSecret fails with the CLI's own message when the token was never set.
     config.requireSecret("authToken");
     const digests = [sha256Hex(validateAuthToken("authToken", readSecret(config, "authToken")))];
     const previous = readSecret(config, "previousAuthToken");
     if (previous !== "") digests.push(sha256Hex(validateAuthToken("previousAuthToken", previous)));
-    return { ...settings, acceptedTokenDigests: pulumi.secret(digests.join(",")) };
+    return { ...settings, ...operations, acceptedTokenDigests: pulumi.secret(digests.join(",")) };
   });
 }
 

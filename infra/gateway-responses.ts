@@ -35,6 +35,9 @@ export const GATEWAY_ANSWERS = {
     statusCode: 413,
     message: "Request Too Long",
   },
+  // AWS WAF blocked the request (the per-IP limit). With no custom response on the WAF rule,
+  // API Gateway answers with this gateway response, CORS headers included.
+  wafFiltered: { responseType: "WAF_FILTERED", statusCode: 403, message: "Forbidden" },
   default4xx: { responseType: "DEFAULT_4XX", statusCode: 400, message: "Bad Request" },
   default5xx: { responseType: "DEFAULT_5XX", statusCode: 500, message: "Internal server error" },
 } as const satisfies Record<string, GatewayAnswer>;

@@ -21,10 +21,16 @@ export function createFunctions(args: {
   usageApiKeyValue: pulumi.Output<string>;
 }): MailerFunctions {
   const { settings, bundles, identities } = args;
-  const authorizer = createFunction("authorizer", bundles.authorizer, {
-    AUTH_TOKEN_SHA256: settings.acceptedTokenDigests,
-    USAGE_API_KEY: pulumi.secret(args.usageApiKeyValue),
-  });
+  const authorizer = createFunction(
+    "authorizer",
+    bundles.authorizer,
+    {
+      AUTH_TOKEN_SHA256: settings.acceptedTokenDigests,
+      USAGE_API_KEY: pulumi.secret(args.usageApiKeyValue),
+    },
+    undefined,
+    settings.authorizerConcurrency,
+  );
   const mailer = createFunction(
     "mailer",
     bundles.mailer,
@@ -34,6 +40,7 @@ export function createFunctions(args: {
       ALLOWED_ORIGIN: pulumi.output(settings.allowedOrigin),
     },
     sesSendPolicy(settings.mailFrom, settings.mailTo, identities),
+    settings.mailerConcurrency,
   );
   return { authorizer, mailer };
 }
@@ -43,6 +50,8 @@ function createFunction(
   bundle: HandlerBundle,
   environment: Record<string, pulumi.Output<string>>,
   extraPolicy?: pulumi.Output<string>,
+  /** A ceiling on concurrent runs, so a flood cannot run up cost or starve the account. */
+  reservedConcurrency?: number,
 ): aws.lambda.Function {
   const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
     retentionInDays: LOG_RETENTION_DAYS,
@@ -76,6 +85,9 @@ function createFunction(
     role: role.arn,
     memorySize: FUNCTION_SIZES[name].memorySize,
     timeout: FUNCTION_SIZES[name].timeout,
+    ...(reservedConcurrency === undefined
+      ? {}
+      : { reservedConcurrentExecutions: reservedConcurrency }),
     loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
     environment: {
       variables: { ...environment, NODE_OPTIONS: pulumi.output("--enable-source-maps") },

@@ -202,3 +202,148 @@ function isOrigin(value: string): boolean {
     return false;
   }
 }
+
+// ---- Abuse resistance and operations (issue 11): optional protections, each off when unset ----
+
+/** AWS WAF's documented bounds for a rate-based rule's limit, and the window this program uses. */
+export const WAF_MIN_RATE_LIMIT = 10;
+export const WAF_MAX_RATE_LIMIT = 2_000_000_000;
+export const WAF_EVALUATION_WINDOW_SECONDS = 300;
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_CHOICES = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+export interface OperationsSettings {
+  /** Requests per source IP per 5 minutes before AWS WAF blocks it; undefined: no web ACL. */
+  perIpRateLimit?: number;
+  /** Reserved concurrency of the authorizer Lambda; undefined: no reservation. */
+  authorizerConcurrency?: number;
+  /** Reserved concurrency of the mailer Lambda; undefined: no reservation. */
+  mailerConcurrency?: number;
+  /** Days the stage's access log group keeps its entries. */
+  accessLogRetentionDays: number;
+  /** Declare the region's API Gateway logging role (false: the account already has one). */
+  manageApiGatewayLogRole: boolean;
+  /** Where alarm notifications go; undefined: no alarms. */
+  alarmEmail?: string;
+  /** Percentage of the daily quota used in the last 24 hours that raises the quota alarm. */
+  alarmQuotaPercent: number;
+  /** 4xx answers (401, 403, 429...) per 5 minutes that raise the client-error alarm. */
+  alarmClientErrors: number;
+  /** 5xx answers, and failed SES sends, per 5 minutes that raise their alarms. */
+  alarmServerErrors: number;
+}
+
+export const OPERATIONS_KEYS = [
+  "perIpRateLimit",
+  "authorizerConcurrency",
+  "mailerConcurrency",
+  "accessLogRetentionDays",
+  "manageApiGatewayLogRole",
+  "alarmEmail",
+  "alarmQuotaPercent",
+  "alarmClientErrors",
+  "alarmServerErrors",
+] as const;
+type OperationsKey = (typeof OPERATIONS_KEYS)[number];
+type ReadOperationsSetting = (key: OperationsKey) => string | undefined;
+
+export const OPERATIONS_DEFAULTS = {
+  accessLogRetentionDays: 30,
+  alarmQuotaPercent: 80,
+  alarmClientErrors: 50,
+  alarmServerErrors: 1,
+} as const;
+
+export function parseOperationsSettings(read: ReadOperationsSetting): OperationsSettings {
+  const perIpRateLimit = optionalWholeNumber(read, "perIpRateLimit", {
+    min: WAF_MIN_RATE_LIMIT,
+    max: WAF_MAX_RATE_LIMIT,
+    why: `AWS WAF's rate-based rules count at least ${WAF_MIN_RATE_LIMIT} requests per source IP per ${WAF_EVALUATION_WINDOW_SECONDS / 60} minutes`,
+  });
+  const concurrency = (key: "authorizerConcurrency" | "mailerConcurrency") =>
+    optionalWholeNumber(read, key, {
+      min: 1,
+      max: 10_000,
+      why: "a reservation of 0 would stop the function; leave it at 0 (or unset) for no reservation",
+    });
+  const retention = wholeNumber(read, "accessLogRetentionDays", 1, 3653);
+  if (!(LOG_RETENTION_CHOICES as readonly number[]).includes(retention)) {
+    throw new ConfigError(
+      "accessLogRetentionDays",
+      `${retention} is not a retention CloudWatch Logs accepts (${LOG_RETENTION_CHOICES.join(", ")})`,
+      "pulumi config set accessLogRetentionDays 30",
+    );
+  }
+  const manageRole = read("manageApiGatewayLogRole")?.trim() || "true";
+  if (manageRole !== "true" && manageRole !== "false") {
+    throw new ConfigError(
+      "manageApiGatewayLogRole",
+      `"${manageRole}" must be true or false`,
+      "pulumi config set manageApiGatewayLogRole false (when the account already has the role)",
+    );
+  }
+  const alarmEmail = read("alarmEmail")?.trim() || undefined;
+  if (alarmEmail !== undefined && !isEmailAddress(alarmEmail)) {
+    throw new ConfigError(
+      "alarmEmail",
+      `"${alarmEmail}" is not a valid email address`,
+      "pulumi config set alarmEmail ops@your-domain.com (or pulumi config rm alarmEmail for no alarms)",
+    );
+  }
+  return {
+    ...(perIpRateLimit === undefined ? {} : { perIpRateLimit }),
+    ...withValue("authorizerConcurrency", concurrency("authorizerConcurrency")),
+    ...withValue("mailerConcurrency", concurrency("mailerConcurrency")),
+    accessLogRetentionDays: retention,
+    manageApiGatewayLogRole: manageRole === "true",
+    ...(alarmEmail === undefined ? {} : { alarmEmail }),
+    alarmQuotaPercent: wholeNumber(read, "alarmQuotaPercent", 1, 100),
+    alarmClientErrors: wholeNumber(read, "alarmClientErrors", 1, 1_000_000),
+    alarmServerErrors: wholeNumber(read, "alarmServerErrors", 1, 1_000_000),
+  };
+}
+
+function withValue<K extends string>(key: K, value: number | undefined) {
+  return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, number>>;
+}
+
+/** A whole number, or its default when unset. */
+function wholeNumber(
+  read: ReadOperationsSetting,
+  key: keyof typeof OPERATIONS_DEFAULTS,
+  min: number,
+  max: number,
+): number {
+  const raw = read(key)?.trim() || String(OPERATIONS_DEFAULTS[key]);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      key,
+      `"${raw}" must be a whole number from ${min} to ${max}`,
+      `pulumi config set ${key} ${OPERATIONS_DEFAULTS[key]}`,
+    );
+  }
+  return value;
+}
+
+/** A whole number in range, or undefined when unset or 0 (the option is off). */
+function optionalWholeNumber(
+  read: ReadOperationsSetting,
+  key: "perIpRateLimit" | "authorizerConcurrency" | "mailerConcurrency",
+  rule: { min: number; max: number; why: string },
+): number | undefined {
+  const raw = read(key)?.trim() ?? "";
+  if (raw === "" || raw === "0") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < rule.min || value > rule.max) {
+    throw new ConfigError(
+      key,
+      `"${raw}" must be a whole number from ${rule.min} to ${rule.max} (${rule.why})`,
+      `pulumi config set ${key} ${rule.min} (or 0 to turn it off)`,
+    );
+  }
+  return value;
+}

@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import type { AccessLogs } from "./access-logs";
 import type { MailerApi } from "./api";
 import type { MailerSettings } from "./settings";
 
@@ -17,7 +18,7 @@ export function deploymentTriggerHash(definitions: unknown[]): string {
   return createHash("sha256").update(stableJson(definitions)).digest("hex");
 }
 
-export function createProdStage(api: MailerApi, settings: MailerSettings) {
+export function createProdStage(api: MailerApi, settings: MailerSettings, accessLogs?: AccessLogs) {
   const deployment = new aws.apigateway.Deployment(
     "deployment",
     {
@@ -29,11 +30,16 @@ export function createProdStage(api: MailerApi, settings: MailerSettings) {
     },
     { dependsOn: api.definitions },
   );
-  const stage = new aws.apigateway.Stage("prod", {
-    restApi: api.restApi.id,
-    deployment: deployment.id,
-    stageName: STAGE_NAME,
-  });
+  const stage = new aws.apigateway.Stage(
+    "prod",
+    {
+      restApi: api.restApi.id,
+      deployment: deployment.id,
+      stageName: STAGE_NAME,
+      ...(accessLogs ? { accessLogSettings: accessLogs.stageSettings } : {}),
+    },
+    { dependsOn: accessLogs?.prerequisites ?? [] },
+  );
   const throttling = new aws.apigateway.MethodSettings("prod-throttling", {
     restApi: api.restApi.id,
     stageName: stage.stageName,

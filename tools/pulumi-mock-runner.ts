@@ -78,6 +78,8 @@ function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>
     case "aws:apigateway/restApi:RestApi":
       return {
         ...common,
+        // Autonamed by the provider (AWS/ApiGateway metrics' ApiName dimension is this name).
+        name: inputs.name ?? `${name}-autonamed`,
         rootResourceId: `${name}-root`,
         executionArn: `arn:aws:execute-api:${region}:${account}:${id}`,
       };
@@ -86,6 +88,8 @@ function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>
         ...common,
         invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}`,
         executionArn: `arn:aws:execute-api:${region}:${account}:${String(inputs.restApi)}/${String(inputs.stageName)}`,
+        // The stage ARN AWS WAF associations take.
+        arn: `arn:aws:apigateway:${region}::/restapis/${String(inputs.restApi)}/stages/${String(inputs.stageName)}`,
       };
     case "aws:lambda/function:Function":
       return {
@@ -100,6 +104,8 @@ function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>
       return { arn: `arn:aws:ses:${region}:${account}:identity/${String(inputs.email)}` };
     case "aws:cloudwatch/logGroup:LogGroup":
       return { arn: `arn:aws:logs:${region}:${account}:log-group:${name}`, name };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`, name };
     case "aws:iam/role:Role":
       return { arn: `arn:aws:iam::${account}:role/${name}`, name };
     default:

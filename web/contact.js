@@ -28,6 +28,10 @@
     if (statusCode === 401) {
       return "The access token was refused (401 Unauthorized). Check the token and try again.";
     }
+    if (statusCode === 403 && detail === "Forbidden") {
+      // Most likely AWS WAF's per-address limit (its WAF_FILTERED answer says only "Forbidden").
+      return "The API refused the request (403 Forbidden). If many messages were sent from your network just now, please wait a few minutes and send again.";
+    }
     if (statusCode === 403) {
       return `The API refused the request (403 Forbidden: ${detail}).`;
     }
@@ -70,7 +74,8 @@
       return;
     }
     const payload = { message: message };
-    for (const field of ["name", "email", "subject"]) {
+    // `website` is the honeypot: a person leaves it empty, a bot that fills it is not mailed.
+    for (const field of ["name", "email", "subject", "website"]) {
       const value = form.elements[field].value.trim();
       if (value !== "") payload[field] = value;
     }

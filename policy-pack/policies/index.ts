@@ -5,6 +5,7 @@ import type { Policies } from "@pulumi/policy";
 import { openApiOperationsRequireAuthorizer } from "./apigateway-openapi-operations-require-authorizer";
 import { httpRoutesRequireAuthorizer } from "./apigatewayv2-routes-require-authorizer";
 import { httpStagesThrottled } from "./apigatewayv2-stages-throttled";
+import { stagesHavePerIpRateLimit } from "./apigateway-stages-have-per-ip-rate-limit";
 import { authorizerCacheTtlBounded } from "./authorizer-cache-ttl-bounded";
 import { customMethodsUseStackAuthorizer } from "./custom-methods-use-stack-authorizer";
 import { functionUrlsRequireAuth } from "./lambda-function-urls-require-auth";
@@ -33,6 +34,7 @@ const entryPointsRateLimited: Policies = [
   stagesAreThrottled,
   httpStagesThrottled,
   stagesHaveUsageQuota,
+  stagesHavePerIpRateLimit,
 ];
 
 /** Hygiene around the guard: caching of authorizer decisions, what the mailer may send. */

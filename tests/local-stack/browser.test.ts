@@ -76,6 +76,34 @@ it("sends a message from the page and it arrives in the SES inbox", async () => 
   }
 });
 
+it("keeps the honeypot out of a person's sight, focus and message (issue 11)", async () => {
+  await stack.ses.clear();
+  await fillForm(stack.token);
+  const trap = page.locator("#website");
+  // Not announced, not reachable with Tab, drawn off-screen, and left empty by a person.
+  expect(await page.getByRole("textbox", { name: /Website/ }).count()).toBe(0);
+  expect(await trap.getAttribute("tabindex")).toBe("-1");
+  expect(await trap.getAttribute("autocomplete")).toBe("off");
+  const box = await trap.boundingBox();
+  expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(0);
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.waitForFunction(() => document.getElementById("status")?.className === "success");
+  expect(await trap.inputValue()).toBe("");
+  expect(await stack.ses.inbox()).toHaveLength(1);
+});
+
+it("shows a bot that fills the honeypot the usual thanks, and mails nothing", async () => {
+  await stack.ses.clear();
+  await fillForm(stack.token);
+  await page.locator("#website").evaluate((input) => {
+    (input as HTMLInputElement).value = "https://spam.example";
+  });
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.waitForFunction(() => document.getElementById("status")?.className === "success");
+  expect(await status().textContent()).toBe("Thank you! Your message was sent.");
+  expect(await stack.ses.inbox()).toHaveLength(0);
+});
+
 it("fills the token from the #token= fragment and removes it from the address bar", async () => {
   const fresh = await browser.newPage();
   try {

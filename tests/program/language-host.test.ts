@@ -19,5 +19,18 @@ it("compiles and loads index.ts the way Pulumi's Node.js language host does", as
       },
     },
   );
-  expect(JSON.parse(stdout)).toEqual(["url", "apiId", "stageName", "mailFrom", "curl"]);
+  expect(JSON.parse(stdout)).toEqual([
+    "url",
+    "apiId",
+    "stageName",
+    "mailFrom",
+    "curl",
+    // Where the operator looks (issue 11).
+    "accessLogGroup",
+    "mailerLogGroup",
+    "authorizerLogGroup",
+    "webAclArn",
+    "alarmTopicArn",
+    "alarmNames",
+  ]);
 }, 120_000);

@@ -1,0 +1,139 @@
+// What tells the operator that something is wrong: CloudWatch alarms on the prod stage, the mailer
+// and the web ACL, notifying an SNS topic with one email subscription. Every threshold comes from
+// config (infra/settings.ts); the README explains each.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackSettings } from "./config";
+import type { PerIpRateLimit } from "./waf";
+
+const FIVE_MINUTES = 300;
+const ONE_DAY = 86_400;
+
+/**
+ * Words that appear together only in the mailer's log line for a failed SES send (handlers/log.ts
+ * writes `"outcome":"failed"` and handlers/ses-errors.ts a reason starting with `ses-`). Terms,
+ * not a JSON pattern: Lambda's text log format puts a timestamp and request id before the JSON.
+ */
+export const SES_FAILURE_FILTER_PATTERN = '"outcome" "failed" "ses-"';
+export const SES_FAILURE_NAMESPACE = "mailer-api";
+
+export interface Alarms {
+  topic: aws.sns.Topic;
+  subscription: aws.sns.TopicSubscription;
+  alarms: aws.cloudwatch.MetricAlarm[];
+}
+
+export function quotaAlarmThreshold(
+  settings: Pick<StackSettings, "dailyQuota" | "alarmQuotaPercent">,
+) {
+  return Math.ceil((settings.dailyQuota * settings.alarmQuotaPercent) / 100);
+}
+
+export function createAlarms(args: {
+  settings: StackSettings;
+  alarmEmail: string;
+  restApi: aws.apigateway.RestApi;
+  stage: aws.apigateway.Stage;
+  mailer: aws.lambda.Function;
+  perIpRateLimit?: PerIpRateLimit;
+}): Alarms {
+  const { settings, restApi, stage, mailer } = args;
+  const topic = new aws.sns.Topic("alarms", {
+    displayName: "mailer-api alarms",
+  });
+  const subscription = new aws.sns.TopicSubscription("alarms-email", {
+    topic: topic.arn,
+    protocol: "email",
+    endpoint: args.alarmEmail,
+  });
+  const notify = { alarmActions: [topic.arn], okActions: [topic.arn] };
+  const stageDimensions = { ApiName: restApi.name, Stage: stage.stageName };
+  const sum = (period: number) => ({
+    statistic: "Sum",
+    period,
+    evaluationPeriods: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "notBreaching",
+  });
+
+  const alarms = [
+    new aws.cloudwatch.MetricAlarm("quota-nearly-spent", {
+      alarmDescription: `The prod stage answered at least ${settings.alarmQuotaPercent}% of dailyQuota (${settings.dailyQuota}) in the last 24 hours; at 100% every visitor gets 429 until midnight UTC.`,
+      namespace: "AWS/ApiGateway",
+      metricName: "Count",
+      dimensions: stageDimensions,
+      ...sum(ONE_DAY),
+      threshold: quotaAlarmThreshold(settings),
+      ...notify,
+    }),
+    new aws.cloudwatch.MetricAlarm("server-errors", {
+      alarmDescription: `The prod stage answered at least ${settings.alarmServerErrors} 5xx in 5 minutes (mailer or authorizer failing).`,
+      namespace: "AWS/ApiGateway",
+      metricName: "5XXError",
+      dimensions: stageDimensions,
+      ...sum(FIVE_MINUTES),
+      threshold: settings.alarmServerErrors,
+      ...notify,
+    }),
+    new aws.cloudwatch.MetricAlarm("client-errors", {
+      alarmDescription: `The prod stage answered at least ${settings.alarmClientErrors} 4xx in 5 minutes (401 bad tokens, 403, 429 throttling or quota).`,
+      namespace: "AWS/ApiGateway",
+      metricName: "4XXError",
+      dimensions: stageDimensions,
+      ...sum(FIVE_MINUTES),
+      threshold: settings.alarmClientErrors,
+      ...notify,
+    }),
+    sesFailureAlarm(mailer, settings.alarmServerErrors, notify),
+  ];
+  if (args.perIpRateLimit) {
+    const { metricNames } = args.perIpRateLimit;
+    alarms.push(
+      new aws.cloudwatch.MetricAlarm("waf-blocks", {
+        alarmDescription: `AWS WAF blocked a source IP that sent more than perIpRateLimit (${settings.perIpRateLimit}) requests in 5 minutes.`,
+        namespace: "AWS/WAFV2",
+        metricName: "BlockedRequests",
+        dimensions: {
+          WebACL: metricNames.webAcl,
+          Rule: metricNames.rule,
+          Region: aws.getRegionOutput().region,
+        },
+        ...sum(FIVE_MINUTES),
+        threshold: 1,
+        ...notify,
+      }),
+    );
+  }
+  return { topic, subscription, alarms };
+}
+
+/** SES send failures, counted from the mailer's own log lines by a metric filter. */
+function sesFailureAlarm(
+  mailer: aws.lambda.Function,
+  threshold: number,
+  notify: { alarmActions: pulumi.Input<string>[]; okActions: pulumi.Input<string>[] },
+): aws.cloudwatch.MetricAlarm {
+  const metricName = pulumi.interpolate`SesSendFailures-${mailer.name}`;
+  new aws.cloudwatch.LogMetricFilter("ses-send-failures", {
+    logGroupName: mailer.loggingConfig.apply((config) => config.logGroup),
+    pattern: SES_FAILURE_FILTER_PATTERN,
+    metricTransformation: {
+      namespace: SES_FAILURE_NAMESPACE,
+      name: metricName,
+      value: "1",
+      unit: "Count",
+    },
+  });
+  return new aws.cloudwatch.MetricAlarm("ses-send-failures", {
+    alarmDescription: `The mailer failed at least ${threshold} SES sends in 5 minutes (throttled, unverified identity, rejected or unreachable): its log group says which.`,
+    namespace: SES_FAILURE_NAMESPACE,
+    metricName,
+    statistic: "Sum",
+    period: FIVE_MINUTES,
+    evaluationPeriods: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "notBreaching",
+    threshold,
+    ...notify,
+  });
+}
