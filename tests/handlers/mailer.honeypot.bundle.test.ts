@@ -9,6 +9,7 @@ import {
   startLocalSes,
   type LocalSes,
 } from "../harness/local-ses";
+import { authorizedPost, lastRequestId } from "../harness/proxy-event";
 
 type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
 
@@ -43,24 +44,8 @@ beforeEach(async () => {
   await ses.clear();
 });
 
-let counter = 0;
-function post(fields: Record<string, unknown>): APIGatewayProxyEvent {
-  counter += 1;
-  return {
-    resource: "/",
-    path: "/",
-    httpMethod: "POST",
-    headers: { "Content-Type": "application/json" },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: JSON.stringify(fields),
-    isBase64Encoded: false,
-    requestContext: { requestId: `honeypot-${counter}` } as never,
-  };
-}
+const post = (fields: Record<string, unknown>): APIGatewayProxyEvent =>
+  authorizedPost(JSON.stringify(fields));
 
 const visitor = { name: "Ada", email: "ada@example.org", message: "Hello, do you ship abroad?" };
 
@@ -69,7 +54,7 @@ it("drops a message whose honeypot is filled: nothing reaches SES", async () => 
   expect(answer.statusCode).toBe(200);
   expect(await ses.inbox()).toEqual([]);
   expect(logLines.map((line) => JSON.parse(line))).toEqual([
-    { level: "info", requestId: `honeypot-${counter}`, outcome: "dropped-honeypot", status: 200 },
+    { level: "info", requestId: lastRequestId(), outcome: "dropped-honeypot", status: 200 },
   ]);
   expect(logLines.join("\n")).not.toContain("spam.example");
 });

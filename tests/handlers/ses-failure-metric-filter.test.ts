@@ -5,6 +5,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { createServer } from "node:net";
 import { SES_FAILURE_FILTER_PATTERN } from "../../infra/alarms";
+import { authorizedPost } from "../harness/proxy-event";
 import {
   LOCAL_AWS_ENV,
   builtHandlers,
@@ -32,15 +33,7 @@ const env = {
   ALLOWED_ORIGIN: "*",
 };
 
-function post(body: unknown): APIGatewayProxyEvent {
-  return {
-    httpMethod: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: "filter-test" },
-  } as unknown as APIGatewayProxyEvent;
-}
+const post = (body: unknown): APIGatewayProxyEvent => authorizedPost(JSON.stringify(body));
 
 let ses: LocalSes;
 const lines: string[] = [];

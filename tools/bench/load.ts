@@ -1,14 +1,15 @@
 // Load on the local stack over loopback with autocannon: N no-body POSTs at concurrency C, paced
 // over about T seconds, against the real bundled handlers and the local SES. Checks the gateway's
-// promises under load: 200s never above burst + rate x T nor the daily quota, everything else
-// 429, no 5xx, and exactly one email in the store per 200 (none lost, none duplicated).
-import { parseSettings, type MailerSettings } from "../../infra/settings";
+// promises under load: 200s never above burst + rate x T, the daily quota nor the per-IP limit
+// (all the load comes from one address), everything else 429 (throttle, quota) or 403 (the WAF's
+// per-IP rule), no 5xx, and exactly one email in the store per 200 (none lost, none duplicated).
+import { parseOperationsSettings, parseSettings, type MailerSettings } from "../../infra/settings";
 import { startLocalStack } from "../local-stack";
 
 type LimitSettings = Pick<
   MailerSettings,
   "rateLimit" | "burstLimit" | "dailyQuota" | "authorizerCacheTtl"
->;
+> & { perIpRateLimit?: number };
 
 export const title = "Local stack under load (autocannon, loopback)";
 
@@ -44,10 +45,13 @@ export interface LoadFigures {
   throttled: number;
   /** The 429s by cause: the token bucket, or the daily quota. */
   refusals: { throttled: number; quotaExceeded: number };
+  /** The 403s of the WAF's per-IP rate rule, and how many the gateway logged as such. */
+  blocked: number;
+  blockedByWaf: number;
   serverErrors: number;
   otherStatuses: number;
   clientErrors: number;
-  /** min(burst + rate x T, quota): the most 200s the gateway may give. */
+  /** min(burst + rate x T, quota, per-IP limit): the most 200s the gateway may give. */
   ceiling: number;
   emails: number;
   uniqueRequestIds: number;
@@ -57,13 +61,14 @@ export interface LoadFigures {
 export const SCENARIOS: LoadScenario[] = [
   // The prod stack's own limits (Pulumi.prod.yaml): the throttle decides.
   { label: "prod limits", requests: 200, connections: 10, offeredRate: 60 },
-  // A small quota with a generous throttle: the daily quota decides.
+  // A small quota with a generous throttle and no per-IP rule (0 turns it off), so that one
+  // client can reach the quota: the daily quota decides.
   {
     label: "quota-bound",
     requests: 300,
     connections: 20,
     offeredRate: 120,
-    limits: { rateLimit: 20, burstLimit: 20, dailyQuota: 40 },
+    limits: { rateLimit: 20, burstLimit: 20, dailyQuota: 40, perIpRateLimit: 0 },
   },
 ];
 
@@ -71,7 +76,7 @@ export async function runLoad(
   scenario: LoadScenario,
   load?: (entry: string) => unknown,
 ): Promise<LoadFigures> {
-  const outcomes = { throttled: 0, quotaExceeded: 0 };
+  const outcomes = { throttled: 0, quotaExceeded: 0, blockedByWaf: 0 };
   const stack = await startLocalStack({
     port: 0,
     sesPort: 0,
@@ -83,6 +88,7 @@ export async function runLoad(
     log: (line) => {
       if (line.includes("-> 429 throttled")) outcomes.throttled += 1;
       else if (line.includes("-> 429 quota-exceeded")) outcomes.quotaExceeded += 1;
+      else if (line.includes("-> 403 waf-")) outcomes.blockedByWaf += 1;
     },
   });
   try {
@@ -111,6 +117,7 @@ export async function runLoad(
     }
     const ok = statuses[200] ?? 0;
     const throttled = statuses[429] ?? 0;
+    const blocked = statuses[403] ?? 0;
     const serverErrors = Object.entries(statuses)
       .filter(([code]) => Number(code) >= 500)
       .reduce((sum, [, count]) => sum + count, 0);
@@ -120,20 +127,35 @@ export async function runLoad(
       emails.map((email) => /Request id: (\S+)/.exec(email.body.text ?? "")?.[1] ?? ""),
     );
     requestIds.delete("");
-    const settings = parseSettings((key) => stack.config[`${stack.projectName}:${key}`]);
+    const readConfig = (key: string) => stack.config[`${stack.projectName}:${key}`];
+    const settings = parseSettings(readConfig);
+    const { perIpRateLimit } = parseOperationsSettings(readConfig);
     const { rateLimit, burstLimit, dailyQuota, authorizerCacheTtl } = settings;
     return {
       scenario,
-      limits: { rateLimit, burstLimit, dailyQuota, authorizerCacheTtl },
+      limits: {
+        rateLimit,
+        burstLimit,
+        dailyQuota,
+        authorizerCacheTtl,
+        perIpRateLimit,
+      },
       seconds,
       statuses,
       ok,
       throttled,
-      refusals: outcomes,
+      refusals: { throttled: outcomes.throttled, quotaExceeded: outcomes.quotaExceeded },
+      blocked,
+      blockedByWaf: outcomes.blockedByWaf,
       serverErrors,
-      otherStatuses: scenario.requests - ok - throttled - serverErrors,
+      otherStatuses: scenario.requests - ok - throttled - blocked - serverErrors,
       clientErrors: result.errors + result.timeouts,
-      ceiling: Math.min(burstLimit + rateLimit * seconds, dailyQuota),
+      // The WAF's window (minutes) outlasts the run, so one address gets at most one window's worth.
+      ceiling: Math.min(
+        burstLimit + rateLimit * seconds,
+        dailyQuota,
+        perIpRateLimit ?? Number.POSITIVE_INFINITY,
+      ),
       emails: emails.length,
       uniqueRequestIds: requestIds.size,
       latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
@@ -146,15 +168,15 @@ export async function runLoad(
 export async function run(): Promise<string> {
   {
     const rows = [
-      "| scenario | rate / burst / quota | N at C (offered/s) | T | 200 | ceiling min(burst + rate×T, quota) | 429 (throttle + quota) | 5xx | emails (unique) | p50 / p99 latency |",
-      "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+      "| scenario | rate / burst / quota / per-IP | N at C (offered/s) | T | 200 | ceiling min(burst + rate×T, quota, per-IP) | 429 (throttle + quota) | 403 (WAF) | 5xx | emails (unique) | p50 / p99 latency |",
+      "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ];
     for (const scenario of SCENARIOS) {
       const f = await runLoad(scenario);
       rows.push(
-        `| ${scenario.label} | ${f.limits.rateLimit}/s / ${f.limits.burstLimit} / ${f.limits.dailyQuota} | ` +
+        `| ${scenario.label} | ${f.limits.rateLimit}/s / ${f.limits.burstLimit} / ${f.limits.dailyQuota} / ${f.limits.perIpRateLimit ?? "off"} | ` +
           `${scenario.requests} at ${scenario.connections} (${scenario.offeredRate}) | ${f.seconds.toFixed(2)} s | ` +
-          `${f.ok} | ${f.ceiling.toFixed(1)} | ${f.throttled} (${f.refusals.throttled} + ${f.refusals.quotaExceeded}) | ${f.serverErrors} | ${f.emails} (${f.uniqueRequestIds}) | ` +
+          `${f.ok} | ${f.ceiling.toFixed(1)} | ${f.throttled} (${f.refusals.throttled} + ${f.refusals.quotaExceeded}) | ${f.blocked} | ${f.serverErrors} | ${f.emails} (${f.uniqueRequestIds}) | ` +
           `${f.latencyMs.p50} / ${f.latencyMs.p99} ms |`,
       );
     }
