@@ -1,10 +1,11 @@
 // Runs a Pulumi program with no engine and no cloud: the program executes for real under
 // `pulumi.runtime.setMocks`, with its stack's config from the real stack file, and every resource
 // it registers is captured with its inputs, parent, dependencies and options, as the engine would
-// see them. Used by the program's tests and by the offline policy check.
-import * as pulumi from "@pulumi/pulumi";
+// see them. Used by the program's tests and by the offline policy check, which runs the same
+// capture on the program's own copy of the SDK, in a child process (see `runUnderMocks`).
+import type * as PulumiModule from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 import { loadStackConfig } from "../infra/stack-config";
@@ -113,21 +114,71 @@ function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>
   }
 }
 
+/**
+ * The parts of one copy of `@pulumi/pulumi` the capture needs. They exist, with the same shapes,
+ * from 3.x releases of late 2023 (3.100) to today's.
+ */
+export interface PulumiSdk {
+  runtime: Pick<typeof PulumiModule.runtime, "setMocks" | "setAllConfig">;
+  settings: { getMonitor(): Monitor; waitForRPCs(): Promise<void> };
+  runInPulumiStack(init: () => Promise<unknown>): Promise<Record<string, unknown> | undefined>;
+}
+
+/** The copy of `@pulumi/pulumi` whose package.json is in `pulumiDir`. */
+export function pulumiSdkAt(pulumiDir: string): PulumiSdk {
+  return {
+    runtime: (require(pulumiDir) as typeof PulumiModule).runtime,
+    settings: require(join(pulumiDir, "runtime", "settings")) as PulumiSdk["settings"],
+    runInPulumiStack: (require(join(pulumiDir, "runtime", "stack")) as PulumiSdk).runInPulumiStack,
+  };
+}
+
+/** What one run under mocks needs, once the stack's config is resolved. */
+export interface MockedRun {
+  sdk: PulumiSdk;
+  projectName: string;
+  stackName: string;
+  preview: boolean;
+  config: Record<string, string>;
+  secretKeys: string[];
+  /** Runs the program inside the root Stack resource; resolves to the stack's outputs. */
+  execute(sdk: PulumiSdk): Promise<Record<string, unknown> | undefined>;
+}
+
 export async function runProgramUnderMocks(options: RunOptions): Promise<ProgramRun> {
   const programDir = resolve(options.programDir);
   const stackName = options.stackName ?? "prod";
   const stackConfig = loadStackConfig(programDir, stackName);
-  const { projectName } = stackConfig;
   const config: Record<string, string> = { ...stackConfig.values };
   for (const key of [...stackConfig.encryptedKeys, ...stackConfig.missingKeys]) {
     if (stackConfig.secretKeys.includes(key)) config[key] = SECRET_PLACEHOLDER;
   }
   Object.assign(config, options.config ?? {});
-  const secretKeys = [...new Set([...stackConfig.secretKeys, ...(options.secretKeys ?? [])])];
+  const entry = programEntry(programDir);
+  const load = options.load ?? ((path: string) => loadFresh(programDir, path));
+  return runUnderMocks({
+    sdk: pulumiSdkAt(dirname(require.resolve("@pulumi/pulumi/package.json"))),
+    projectName: stackConfig.projectName,
+    stackName,
+    preview: options.preview,
+    config,
+    secretKeys: [...new Set([...stackConfig.secretKeys, ...(options.secretKeys ?? [])])],
+    execute: (sdk) =>
+      sdk.runInPulumiStack(async () => {
+        const program = load(entry) as Record<string, unknown> & { default?: unknown };
+        if (typeof program.default === "function") {
+          return await (program.default as () => unknown)();
+        }
+        return program;
+      }),
+  });
+}
 
-  const preview = options.preview;
+/** Installs the mocks and the capture on `run.sdk`, runs the program, returns what it registered. */
+export async function runUnderMocks(run: MockedRun): Promise<ProgramRun> {
+  const { sdk, projectName, stackName, preview } = run;
   const resources: RegisteredResource[] = [];
-  await pulumi.runtime.setMocks(
+  await sdk.runtime.setMocks(
     {
       newResource: (args) => ({
         // In a preview, ids and computed outputs are unknown until the resource exists.
@@ -151,57 +202,40 @@ export async function runProgramUnderMocks(options: RunOptions): Promise<Program
     stackName,
     preview,
   );
-  captureRegistrations(resources);
+  captureRegistrations(sdk.settings.getMonitor(), resources);
   // Replaces, as a whole, whatever config an earlier run in this process set.
-  pulumi.runtime.setAllConfig(config, secretKeys);
+  sdk.runtime.setAllConfig(run.config, run.secretKeys);
 
   // The engine stops a program at its first failed registration; here such a failure surfaces as
-  // an unhandled rejection, so it is caught and reported as the run's error.
-  const failures: unknown[] = [];
-  const recordFailure = (reason: unknown) => void failures.push(reason);
+  // an unhandled rejection. It ends the run at once: some SDK versions never settle the program's
+  // promise after it (a rejected input hangs them), and a run must not wait for what never comes.
+  let recordFailure: (reason: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (recordFailure = reject));
+  failed.catch(() => undefined);
   process.on("unhandledRejection", recordFailure);
   try {
-    return await runProgram(options, { programDir, projectName, stackName, resources, failures });
+    const outputs = (await Promise.race([run.execute(sdk), failed])) ?? {};
+    await Promise.race([sdk.settings.waitForRPCs(), failed]);
+    // A rejection noticed only after the outputs resolved still fails the run.
+    await Promise.race([failed, new Promise((next) => setImmediate(next))]);
+    const stackResource = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+    return {
+      projectName,
+      stackName,
+      preview,
+      resources: resources.filter((resource) => resource !== stackResource),
+      outputs: plainOutputs(outputs),
+    };
   } finally {
     process.off("unhandledRejection", recordFailure);
   }
 }
 
-async function runProgram(
-  options: RunOptions,
-  run: {
-    programDir: string;
-    projectName: string;
-    stackName: string;
-    resources: RegisteredResource[];
-    failures: unknown[];
-  },
-): Promise<ProgramRun> {
-  const { programDir, projectName, stackName, resources } = run;
-  const entry = programEntry(programDir);
-  const load = options.load ?? ((path: string) => loadFresh(programDir, path));
-  const stackOutputs = (
-    pulumi.runtime as unknown as {
-      runInPulumiStack: (
-        init: () => Promise<unknown>,
-      ) => Promise<Record<string, unknown> | undefined>;
-    }
-  ).runInPulumiStack(async () => {
-    const program = load(entry) as Record<string, unknown> & { default?: unknown };
-    if (typeof program.default === "function") return await (program.default as () => unknown)();
-    return program;
-  });
-  const outputs = (await stackOutputs) ?? {};
-  await waitForRegistrations();
-  if (run.failures.length > 0) throw run.failures[0];
-  const stackResource = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
-  return {
-    projectName,
-    stackName,
-    preview: options.preview,
-    resources: resources.filter((resource) => resource !== stackResource),
-    outputs: plainOutputs(outputs),
-  };
+interface Monitor {
+  registerResource(
+    request: RegisterRequest,
+    callback: (error: unknown, response: unknown) => void,
+  ): void;
 }
 
 interface RegisterRequest {
@@ -223,16 +257,7 @@ interface RegisterRequest {
   getAdditionalsecretoutputsList(): string[];
 }
 
-function captureRegistrations(resources: RegisteredResource[]): void {
-  const settings = require("@pulumi/pulumi/runtime/settings") as {
-    getMonitor(): {
-      registerResource(
-        request: RegisterRequest,
-        callback: (error: unknown, response: unknown) => void,
-      ): void;
-    };
-  };
-  const monitor = settings.getMonitor();
+function captureRegistrations(monitor: Monitor, resources: RegisteredResource[]): void {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) => {
     register(request, (error, response) => {
@@ -327,12 +352,7 @@ function plainOutputs(outputs: Record<string, unknown>): Record<string, unknown>
   return plainValue(outputs, { found: false }) as Record<string, unknown>;
 }
 
-async function waitForRegistrations(): Promise<void> {
-  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-  await settings.waitForRPCs();
-}
-
-function programEntry(programDir: string): string {
+export function programEntry(programDir: string): string {
   const project = parse(readFileSync(join(programDir, "Pulumi.yaml"), "utf8")) as { main?: string };
   const base = project.main ? join(programDir, project.main) : programDir;
   for (const candidate of [base, `${base}.ts`, join(base, "index.ts"), join(base, "index.js")]) {

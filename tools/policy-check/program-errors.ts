@@ -1,0 +1,47 @@
+// One line a user can act on for each way a program cannot run under the check.
+
+/** What the program's process reports about the error that stopped the program. */
+export interface ProgramFailure {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+const MISSING_MODULE = /Cannot find (?:module|package) '([^']+)'/;
+const TS_MISSING_MODULE = /error TS2307: Cannot find module '([^']+)'/;
+
+/** The package a bare import names (`@scope/name/sub` -> `@scope/name`), or undefined. */
+export function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) {
+    return undefined;
+  }
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+export function missingPackageLine(pkg: string, installDir: string): string {
+  return `the program needs ${pkg}, which is not installed; run npm install in ${installDir}`;
+}
+
+export function describeProgramFailure(failure: ProgramFailure, installDir: string): string {
+  const missing = TS_MISSING_MODULE.exec(failure.message) ?? MISSING_MODULE.exec(failure.message);
+  const pkg = missing ? packageOf(missing[1]) : undefined;
+  if (pkg) return missingPackageLine(pkg, installDir);
+  if (failure.name === "TSError" || /error TS\d+:/.test(failure.message)) {
+    const errors = failure.message
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => /error TS\d+:/.test(line));
+    return `the program does not compile: ${errors.join("; ") || firstLine(failure.message)}`;
+  }
+  return `the program failed under preview: ${firstLine(failure.message) || failure.name}`;
+}
+
+export function firstLine(text: string): string {
+  return (
+    text
+      .split("\n")
+      .map((line) => line.trim())
+      .find(Boolean) ?? ""
+  );
+}
