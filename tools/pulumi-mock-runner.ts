@@ -258,13 +258,47 @@ interface RegisterRequest {
 }
 
 function captureRegistrations(monitor: Monitor, resources: RegisteredResource[]): void {
+  const urns = new EngineUrns();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) => {
     register(request, (error, response) => {
-      if (!error && response) resources.push(describe(request, response as RegisterResponse));
+      if (!error && response) {
+        resources.push(describe(request, response as RegisterResponse, urns));
+      }
       callback(error, response);
     });
   };
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * URNs as the engine builds them. The mock monitor puts only the parent's own type before a
+ * child's type, and the root Stack's too; the engine puts the parent's whole type chain, and
+ * leaves the root Stack out: `urn:pulumi:<stack>::<project>::<parent types$>type::name`.
+ */
+class EngineUrns {
+  private readonly fromMock = new Map<string, string>();
+
+  add(mockUrn: string, type: string, name: string, mockParent: string): string {
+    const parent = mockParent ? this.of(mockParent) : "";
+    const parentType = parent ? parent.split("::")[2] : "";
+    const chain = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+    const [stack, project] = mockUrn.split("::");
+    const urn = `${stack}::${project}::${chain}::${name}`;
+    this.fromMock.set(mockUrn, urn);
+    return urn;
+  }
+
+  of(mockUrn: string): string {
+    return this.fromMock.get(mockUrn) ?? mockUrn;
+  }
+
+  /** A provider reference, `<urn>::<id>`. */
+  ofProvider(reference: string): string {
+    const split = reference.lastIndexOf("::");
+    return split < 0 ? reference : `${this.of(reference.slice(0, split))}${reference.slice(split)}`;
+  }
 }
 
 interface RegisterResponse {
@@ -272,21 +306,27 @@ interface RegisterResponse {
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
-function describe(request: RegisterRequest, response: RegisterResponse): RegisteredResource {
+function describe(
+  request: RegisterRequest,
+  response: RegisterResponse,
+  urns: EngineUrns,
+): RegisteredResource {
+  const mockParent = request.getParent();
+  const urn = urns.add(response.getUrn(), request.getType(), request.getName(), mockParent);
   const rawInputs = request.getObject()?.toJavaScript() ?? {};
   const inputs: Record<string, unknown> = {};
   const secretPaths: string[] = [];
   for (const [key, value] of Object.entries(rawInputs)) {
-    const secret = { found: false };
+    const secret = { found: false, urns };
     inputs[key] = plainValue(value, secret);
     if (secret.found) secretPaths.push(key);
   }
   const propertyDependencies: Record<string, string[]> = {};
   request.getPropertydependenciesMap().forEach((value, key) => {
-    propertyDependencies[key] = value.getUrnsList();
+    propertyDependencies[key] = value.getUrnsList().map((dependency) => urns.of(dependency));
   });
-  const parent = request.getParent();
-  const provider = request.getProvider();
+  const parent = mockParent ? urns.of(mockParent) : "";
+  const provider = request.getProvider() ? urns.ofProvider(request.getProvider()) : "";
   const ignoreChanges = request.getIgnorechangesList();
   const aliases = request
     .getAliasesList()
@@ -294,7 +334,7 @@ function describe(request: RegisterRequest, response: RegisterResponse): Registe
     .filter(Boolean);
   const additionalSecretOutputs = request.getAdditionalsecretoutputsList();
   return {
-    urn: response.getUrn(),
+    urn,
     type: request.getType(),
     name: request.getName(),
     custom: request.getCustom(),
@@ -305,7 +345,7 @@ function describe(request: RegisterRequest, response: RegisterResponse): Registe
       string,
       unknown
     >,
-    dependencies: request.getDependenciesList(),
+    dependencies: request.getDependenciesList().map((dependency) => urns.of(dependency)),
     propertyDependencies,
     ...(provider ? { provider } : {}),
     options: {
@@ -326,7 +366,7 @@ function customTimeouts(request: RegisterRequest): { customTimeouts?: unknown } 
 }
 
 /** Serialized property values (secrets, resource references, assets) as plain JSON. */
-function plainValue(value: unknown, secret: { found: boolean }): unknown {
+function plainValue(value: unknown, secret: { found: boolean; urns?: EngineUrns }): unknown {
   if (Array.isArray(value)) return value.map((item) => plainValue(item, secret));
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
@@ -336,7 +376,10 @@ function plainValue(value: unknown, secret: { found: boolean }): unknown {
       return plainValue(record.value, secret);
     case RESOURCE_SIG: {
       const id = record.id;
-      return typeof id === "string" ? (id === "" ? UNKNOWN : id) : record.urn;
+      if (typeof id === "string") return id === "" ? UNKNOWN : id;
+      return typeof record.urn === "string" && secret.urns
+        ? secret.urns.of(record.urn)
+        : record.urn;
     }
     case ASSET_SIG:
     case ARCHIVE_SIG:

@@ -77,6 +77,12 @@ export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
   };
   const nodeArgs =
     typeof options.nodeargs === "string" ? options.nodeargs.split(/\s+/).filter(Boolean) : [];
+  const enclosing = enclosingEntry(programDir, project);
+  if (enclosing) {
+    console.error(
+      `warning: ${programDir} has no package.json and its Pulumi.yaml no main, so the language host runs ${enclosing} (the main of an enclosing package.json); set main in Pulumi.yaml to run this folder's program`,
+    );
+  }
   const message = await runHost(programDir, nodeArgs, hostJob, job.timeoutMs);
   if (message.kind === "failed") {
     throw new CheckError(describeProgramFailure(message.failure, installDir));
@@ -188,6 +194,27 @@ function readProjectFile(programDir: string): ProjectFile {
     ...(typeof record.main === "string" ? { main: record.main } : {}),
     runtime: { name, options },
   };
+}
+
+/** The entry point a folder with no package.json of its own gets from an enclosing one. */
+function enclosingEntry(programDir: string, project: ProjectFile): string | undefined {
+  if (project.main || existsSync(join(programDir, "package.json"))) return undefined;
+  const root = packageRoot(programDir);
+  if (root === programDir) return undefined;
+  let manifest: { main?: unknown; exports?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as typeof manifest;
+  } catch {
+    return undefined;
+  }
+  const exported = manifest.exports as string | Record<string, unknown> | undefined;
+  const main =
+    typeof exported === "string"
+      ? exported
+      : typeof exported?.["."] === "string"
+        ? exported["."]
+        : manifest.main;
+  return typeof main === "string" && existsSync(join(root, main)) ? join(root, main) : undefined;
 }
 
 /** The folder `npm install` must run in: the nearest one up with a package.json. */
