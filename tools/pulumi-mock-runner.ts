@@ -383,7 +383,15 @@ function plainValue(value: unknown, secret: { found: boolean; urns?: EngineUrns 
     }
     case ASSET_SIG:
     case ARCHIVE_SIG:
-      return { path: record.path ?? null, archive: record[SIG_KEY] === ARCHIVE_SIG };
+      return {
+        path: record.path ?? null,
+        archive: record[SIG_KEY] === ARCHIVE_SIG,
+        // A closure's code (CallbackFunction): the serialized text, as the engine receives it.
+        ...(typeof record.text === "string" ? { text: record.text } : {}),
+        ...(record.assets && typeof record.assets === "object"
+          ? { assets: plainValue(record.assets, secret) }
+          : {}),
+      };
     default:
       return Object.fromEntries(
         Object.entries(record).map(([key, item]) => [key, plainValue(item, secret)]),
