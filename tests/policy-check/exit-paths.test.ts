@@ -52,6 +52,11 @@ describe("a program that cannot run ends in exit 2 with one line and leaves noth
       /^.*the program failed under preview: this fixture program always fails$/,
     ],
     [
+      "a program that does not compile under its own tsconfig.json",
+      [fixture("type-error-program")],
+      /the program does not compile: index\.ts\(8,7\): error TS2375: .*exactOptionalPropertyTypes/,
+    ],
+    [
       "a program that never finishes",
       [fixture("hanging-program"), "--timeout", "3"],
       /the program did not finish within 3 s .*raise the limit with --timeout$/,
