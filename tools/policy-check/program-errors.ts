@@ -32,7 +32,8 @@ export function describeProgramFailure(failure: ProgramFailure, installDir: stri
       .split("\n")
       .map((line) => line.trim())
       .filter((line) => /error TS\d+:/.test(line));
-    return `the program does not compile: ${errors.join("; ") || firstLine(failure.message)}`;
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+    return `the program does not compile: ${errors[0] ?? firstLine(failure.message)}${more}`;
   }
   return `the program failed under preview: ${firstLine(failure.message) || failure.name}`;
 }
