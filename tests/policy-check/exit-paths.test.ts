@@ -91,6 +91,24 @@ describe("a program that cannot run ends in exit 2 with one line and leaves noth
   );
 });
 
+describe("a policy pack that never serves", () => {
+  it("ends in exit 2 after --timeout, with one line, and its process is stopped", async () => {
+    const run = await runCheck(
+      "--program",
+      fixture("no-resources"),
+      "--policy-pack",
+      join(FIXTURES_DIR, "../policy-packs/never-serves"),
+      "--timeout",
+      "8",
+    );
+    expectOneLine(
+      run,
+      /the policy pack could not start: it did not start within 8 s; raise the limit with --timeout$/,
+    );
+    expect(await leftBehind(run.marker)).toEqual([]);
+  }, 120_000);
+});
+
 describe("a check that runs leaves nothing running either", () => {
   it.each([
     ["passes", "good-token-authorizer", 0],
