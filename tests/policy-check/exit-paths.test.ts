@@ -42,6 +42,14 @@ describe("a program that cannot run ends in exit 2 with one line and leaves noth
     join(PROJECT_DIR, "node_modules/@pulumi/pulumi"),
     join(missingAws, "node_modules/@pulumi/pulumi"),
   );
+  // Only the package's manifest: the check reads the version before it loads anything.
+  const oldSdk = join(workDir, "sdk-2");
+  cpSync(fixture("missing-deps"), oldSdk, { recursive: true });
+  mkdirSync(join(oldSdk, "node_modules/@pulumi/pulumi"), { recursive: true });
+  writeFileSync(
+    join(oldSdk, "node_modules/@pulumi/pulumi/package.json"),
+    JSON.stringify({ name: "@pulumi/pulumi", version: "2.25.2" }),
+  );
   const badYaml = outsideRepository("broken-program");
   writeFileSync(join(badYaml, "Pulumi.yaml"), "name: broken\nruntime: nodejs\n  main: [index.ts\n");
 
@@ -74,6 +82,11 @@ describe("a program that cannot run ends in exit 2 with one line and leaves noth
       new RegExp(
         `the program needs @pulumi/aws, which is not installed; run npm install in ${missingAws}$`,
       ),
+    ],
+    [
+      "a program on a @pulumi/pulumi older than 3.x",
+      [oldSdk],
+      /the program's @pulumi\/pulumi is 2\.25\.2 \(.*\); the check runs programs on 3\.x$/,
     ],
     [
       "a Pulumi.yaml that is not valid YAML",

@@ -63,6 +63,14 @@ export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
   } catch {
     throw new CheckError(missingPackageLine("@pulumi/pulumi", installDir));
   }
+  const sdkVersion = (
+    JSON.parse(readFileSync(join(pulumiDir, "package.json"), "utf8")) as { version?: string }
+  ).version;
+  if (!/^v?3\./.test(sdkVersion ?? "")) {
+    throw new CheckError(
+      `the program's @pulumi/pulumi is ${sdkVersion ?? "of no known version"} (${pulumiDir}); the check runs programs on 3.x`,
+    );
+  }
   const options = project.runtime.options;
   const hostJob: HostJob = {
     pulumiDir,
