@@ -41,7 +41,7 @@ export async function run(): Promise<string> {
   const pack = await analyzer.info();
   await analyzer.configure(resolvePolicyConfig(pack, {}));
   const analyzeStart = process.hrtime.bigint();
-  for (const resource of stack.resources) await analyzer.analyze(resource);
+  await Promise.all(stack.resources.map((resource) => analyzer.analyze(resource)));
   await analyzer.analyzeStack(stack.resources);
   const analyzeMs = Number(process.hrtime.bigint() - analyzeStart) / 1e6;
   analyzer.stop();

@@ -62,7 +62,11 @@ export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult
       guard("policy pack config", () => resolvePolicyConfig(pack, fileConfig)),
     );
     const diagnostics: Diagnostic[] = [];
-    for (const resource of run.resources) diagnostics.push(...(await analyzer.analyze(resource)));
+    // The engine asks as resources register, many at once; the report keeps registration order.
+    const perResource = await Promise.all(
+      run.resources.map((resource) => analyzer.analyze(resource)),
+    );
+    for (const found of perResource) diagnostics.push(...found);
     diagnostics.push(...(await analyzer.analyzeStack(run.resources)));
     return {
       pack,
