@@ -1,8 +1,10 @@
 // The check loads each program as Pulumi's Node.js language host does: the program's own
 // @pulumi/pulumi (and so its own ts-node, TypeScript and tsconfig), its own providers.
-import { readFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FIXTURES_DIR } from "../harness/policy";
+import { PROJECT_DIR } from "../harness/pulumi";
 import { runProgramInChild } from "../../tools/policy-check/program-process";
 import type { RegisteredResource } from "../../tools/pulumi-mock-runner";
 import { leftBehind, runCheck } from "./check-process";
@@ -73,4 +75,28 @@ describe("a CallbackFunction whose closure uses modules imported with import * a
     expect(handlerCode()).toContain('var __page = {render: __render, greeting: "hello"};');
     expect(handlerCode()).not.toContain("Object.defineProperty");
   });
+});
+
+describe("a program folder with no package.json and no main in its Pulumi.yaml", () => {
+  it("runs the enclosing package's main, as the language host does, and warns", async () => {
+    const outer = join(mkdtempSync(join(tmpdir(), "policy-check-enclosing-")), "outer");
+    const program = join(outer, "program");
+    cpSync(join(FIXTURES_DIR, "no-resources"), program, { recursive: true });
+    writeFileSync(
+      join(program, "Pulumi.yaml"),
+      readFileSync(join(program, "Pulumi.yaml"), "utf8").replace(/^main: .*\n/m, ""),
+    );
+    writeFileSync(join(outer, "package.json"), JSON.stringify({ name: "outer", main: "main.ts" }));
+    writeFileSync(join(outer, "main.ts"), 'throw new Error("the enclosing main ran");\n');
+    mkdirSync(join(outer, "node_modules"));
+    symlinkSync(join(PROJECT_DIR, "node_modules/@pulumi"), join(outer, "node_modules/@pulumi"));
+
+    const run = await runCheck("--program", program);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      `warning: ${program} has no package.json and its Pulumi.yaml no main, so the language host runs ${join(outer, "main.ts")}`,
+    );
+    expect(run.stderr).toContain("the program failed under preview: the enclosing main ran");
+    expect(await leftBehind(run.marker)).toEqual([]);
+  }, 120_000);
 });

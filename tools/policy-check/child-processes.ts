@@ -3,10 +3,14 @@
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 
 const running = new Set<ChildProcess>();
+let killOnExit = false;
 
 /** `spawn`, in a new process group that `killGroup` and the check's exit take down as a whole. */
 export function spawnTracked(command: string, args: string[], options: SpawnOptions): ChildProcess {
-  if (running.size === 0) process.once("exit", killAllChildren);
+  if (!killOnExit) {
+    process.on("exit", killAllChildren);
+    killOnExit = true;
+  }
   const child = spawn(command, args, { ...options, detached: true });
   running.add(child);
   child.once("exit", () => running.delete(child));
