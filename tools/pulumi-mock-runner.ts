@@ -145,15 +145,21 @@ export interface MockedRun {
   execute(sdk: PulumiSdk): Promise<Record<string, unknown> | undefined>;
 }
 
-export async function runProgramUnderMocks(options: RunOptions): Promise<ProgramRun> {
-  const programDir = resolve(options.programDir);
-  const stackName = options.stackName ?? "prod";
+/** The stack's config as a run under mocks gets it: secrets it cannot read as placeholders. */
+export function configForMocks(programDir: string, stackName: string) {
   const stackConfig = loadStackConfig(programDir, stackName);
   const config: Record<string, string> = { ...stackConfig.values };
   for (const key of [...stackConfig.encryptedKeys, ...stackConfig.missingKeys]) {
     if (stackConfig.secretKeys.includes(key)) config[key] = SECRET_PLACEHOLDER;
   }
-  Object.assign(config, options.config ?? {});
+  return { projectName: stackConfig.projectName, config, secretKeys: stackConfig.secretKeys };
+}
+
+export async function runProgramUnderMocks(options: RunOptions): Promise<ProgramRun> {
+  const programDir = resolve(options.programDir);
+  const stackName = options.stackName ?? "prod";
+  const stackConfig = configForMocks(programDir, stackName);
+  const config = { ...stackConfig.config, ...options.config };
   const entry = programEntry(programDir);
   const load = options.load ?? ((path: string) => loadFresh(programDir, path));
   return runUnderMocks({

@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { parse } from "yaml";
-import { loadStackConfig } from "../../infra/stack-config";
-import { SECRET_PLACEHOLDER, type ProgramRun } from "../pulumi-mock-runner";
+import { configForMocks, type ProgramRun } from "../pulumi-mock-runner";
 import { CheckError } from "./check-error";
 import { killGroup, spawnTracked } from "./child-processes";
 import {
@@ -51,11 +50,7 @@ interface ProjectFile {
 export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
   const programDir = resolve(job.programDir);
   const project = readProjectFile(programDir);
-  const stackConfig = guard(() => loadStackConfig(programDir, job.stackName));
-  const config: Record<string, string> = { ...stackConfig.values };
-  for (const key of [...stackConfig.encryptedKeys, ...stackConfig.missingKeys]) {
-    if (stackConfig.secretKeys.includes(key)) config[key] = SECRET_PLACEHOLDER;
-  }
+  const stackConfig = guard(() => configForMocks(programDir, job.stackName));
   const installDir = packageRoot(programDir);
   let pulumiDir: string;
   try {
@@ -77,7 +72,7 @@ export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
     projectName: stackConfig.projectName,
     stackName: job.stackName,
     preview: job.preview,
-    config,
+    config: stackConfig.config,
     secretKeys: stackConfig.secretKeys,
     ...(project.main ? { main: project.main } : {}),
     typescript: options.typescript !== false,
