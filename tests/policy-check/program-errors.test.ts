@@ -48,6 +48,17 @@ describe("describeProgramFailure", () => {
     );
   });
 
+  it("names the captured variable and the cause of a closure that cannot be serialized", () => {
+    const failure = {
+      name: "Error",
+      message:
+        "Error serializing 'async (event) => { try { return awai ...': index.ts(47,25)\n\n'async (event) => { try { return awai ...': index.ts(47,25): referenced\n  function 'authenticate': index.ts(100,27): which captured\n    variable 'util' which indirectly referenced\n      function 'promisify': which captured\n                        function 'bound call': which could not be serialized because\n                          it was a native code function.\n\nFunction code:\n  function () { [native code] }\n",
+    };
+    expect(describeProgramFailure(failure, DIR)).toBe(
+      "the program failed under preview: Error serializing 'async (event) => { try { return awai ...': index.ts(47,25), through variable 'util': it was a native code function",
+    );
+  });
+
   it("keeps only the first line of any other error", () => {
     const failure = { name: "Error", message: "no bucket name\n    at index.ts:3:9" };
     expect(describeProgramFailure(failure, DIR)).toBe(

@@ -35,7 +35,20 @@ export function describeProgramFailure(failure: ProgramFailure, installDir: stri
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
     return `the program does not compile: ${errors[0] ?? firstLine(failure.message)}${more}`;
   }
+  if (failure.message.startsWith("Error serializing")) return serializationLine(failure.message);
   return `the program failed under preview: ${firstLine(failure.message) || failure.name}`;
+}
+
+/** Pulumi's closure serializer explains over many lines; the first variable and the cause act. */
+function serializationLine(message: string): string {
+  const flat = message.replace(/\s+/g, " ");
+  const variable = /variable '([^']+)'/.exec(flat);
+  const cause = /could not be serialized because (.+?)\.(?: Function code:|$)/.exec(flat);
+  return [
+    `the program failed under preview: ${firstLine(message)}`,
+    variable ? `, through variable '${variable[1]}'` : "",
+    cause ? `: ${cause[1]}` : "",
+  ].join("");
 }
 
 export function firstLine(text: string): string {
