@@ -11,10 +11,21 @@ import {
   summaryLine,
   type ReportFormat,
 } from "./policy-check/report";
-import { CheckError, runPolicyCheck } from "./policy-check/run-check";
+import { killAllChildren } from "./policy-check/child-processes";
+import { CheckError, DEFAULT_TIMEOUT_MS, runPolicyCheck } from "./policy-check/run-check";
 
 const USAGE = `usage: npm run policy -- [--program DIR] [--stack NAME] [--policy-pack DIR]
-                         [--policy-pack-config FILE] [--format text|json|junit|sarif] [--output FILE]`;
+                         [--policy-pack-config FILE] [--format text|json|junit|sarif] [--output FILE]
+                         [--timeout SECONDS]  (each wait: program, pack start, each call; default ${DEFAULT_TIMEOUT_MS / 1000})`;
+
+// Interrupted (Ctrl-C, a CI job cancelled): the program's and the pack's processes go too.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    killAllChildren();
+    console.error(`Policy check could not run: interrupted by ${signal}`);
+    process.exit(2);
+  });
+}
 
 async function main(): Promise<number> {
   let values;
@@ -27,6 +38,7 @@ async function main(): Promise<number> {
         "policy-pack-config": { type: "string" },
         format: { type: "string", default: "text" },
         output: { type: "string" },
+        timeout: { type: "string", default: String(DEFAULT_TIMEOUT_MS / 1000) },
         help: { type: "boolean", default: false },
       },
     }));
@@ -43,12 +55,20 @@ async function main(): Promise<number> {
     console.error(`unknown format "${values.format}"\n${USAGE}`);
     return 2;
   }
+  const timeoutSeconds = Number(values.timeout);
+  if (!(timeoutSeconds > 0)) {
+    console.error(
+      `--timeout must be a number of seconds above 0, not "${values.timeout}"\n${USAGE}`,
+    );
+    return 2;
+  }
   try {
     const result = await runPolicyCheck({
       programDir: values.program,
       stackName: values.stack,
       packDir: values["policy-pack"],
       policyConfigFile: values["policy-pack-config"],
+      timeoutMs: timeoutSeconds * 1000,
     });
     const report = formatReport(result, format);
     if (values.output) {

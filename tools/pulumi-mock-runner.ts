@@ -1,10 +1,11 @@
 // Runs a Pulumi program with no engine and no cloud: the program executes for real under
 // `pulumi.runtime.setMocks`, with its stack's config from the real stack file, and every resource
 // it registers is captured with its inputs, parent, dependencies and options, as the engine would
-// see them. Used by the program's tests and by the offline policy check.
-import * as pulumi from "@pulumi/pulumi";
+// see them. Used by the program's tests and by the offline policy check, which runs the same
+// capture on the program's own copy of the SDK, in a child process (see `runUnderMocks`).
+import type * as PulumiModule from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 import { loadStackConfig } from "../infra/stack-config";
@@ -113,21 +114,77 @@ function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>
   }
 }
 
-export async function runProgramUnderMocks(options: RunOptions): Promise<ProgramRun> {
-  const programDir = resolve(options.programDir);
-  const stackName = options.stackName ?? "prod";
+/**
+ * The parts of one copy of `@pulumi/pulumi` the capture needs. They exist, with the same shapes,
+ * from 3.x releases of late 2023 (3.100) to today's.
+ */
+export interface PulumiSdk {
+  runtime: Pick<typeof PulumiModule.runtime, "setMocks" | "setAllConfig">;
+  settings: { getMonitor(): Monitor; waitForRPCs(): Promise<void> };
+  runInPulumiStack(init: () => Promise<unknown>): Promise<Record<string, unknown> | undefined>;
+}
+
+/** The copy of `@pulumi/pulumi` whose package.json is in `pulumiDir`. */
+export function pulumiSdkAt(pulumiDir: string): PulumiSdk {
+  return {
+    runtime: (require(pulumiDir) as typeof PulumiModule).runtime,
+    settings: require(join(pulumiDir, "runtime", "settings")) as PulumiSdk["settings"],
+    runInPulumiStack: (require(join(pulumiDir, "runtime", "stack")) as PulumiSdk).runInPulumiStack,
+  };
+}
+
+/** What one run under mocks needs, once the stack's config is resolved. */
+export interface MockedRun {
+  sdk: PulumiSdk;
+  projectName: string;
+  stackName: string;
+  preview: boolean;
+  config: Record<string, string>;
+  secretKeys: string[];
+  /** Runs the program inside the root Stack resource; resolves to the stack's outputs. */
+  execute(sdk: PulumiSdk): Promise<Record<string, unknown> | undefined>;
+}
+
+/** The stack's config as a run under mocks gets it: secrets it cannot read as placeholders. */
+export function configForMocks(programDir: string, stackName: string) {
   const stackConfig = loadStackConfig(programDir, stackName);
-  const { projectName } = stackConfig;
   const config: Record<string, string> = { ...stackConfig.values };
   for (const key of [...stackConfig.encryptedKeys, ...stackConfig.missingKeys]) {
     if (stackConfig.secretKeys.includes(key)) config[key] = SECRET_PLACEHOLDER;
   }
-  Object.assign(config, options.config ?? {});
-  const secretKeys = [...new Set([...stackConfig.secretKeys, ...(options.secretKeys ?? [])])];
+  return { projectName: stackConfig.projectName, config, secretKeys: stackConfig.secretKeys };
+}
 
-  const preview = options.preview;
+export async function runProgramUnderMocks(options: RunOptions): Promise<ProgramRun> {
+  const programDir = resolve(options.programDir);
+  const stackName = options.stackName ?? "prod";
+  const stackConfig = configForMocks(programDir, stackName);
+  const config = { ...stackConfig.config, ...options.config };
+  const entry = programEntry(programDir);
+  const load = options.load ?? ((path: string) => loadFresh(programDir, path));
+  return runUnderMocks({
+    sdk: pulumiSdkAt(dirname(require.resolve("@pulumi/pulumi/package.json"))),
+    projectName: stackConfig.projectName,
+    stackName,
+    preview: options.preview,
+    config,
+    secretKeys: [...new Set([...stackConfig.secretKeys, ...(options.secretKeys ?? [])])],
+    execute: (sdk) =>
+      sdk.runInPulumiStack(async () => {
+        const program = load(entry) as Record<string, unknown> & { default?: unknown };
+        if (typeof program.default === "function") {
+          return await (program.default as () => unknown)();
+        }
+        return program;
+      }),
+  });
+}
+
+/** Installs the mocks and the capture on `run.sdk`, runs the program, returns what it registered. */
+export async function runUnderMocks(run: MockedRun): Promise<ProgramRun> {
+  const { sdk, projectName, stackName, preview } = run;
   const resources: RegisteredResource[] = [];
-  await pulumi.runtime.setMocks(
+  await sdk.runtime.setMocks(
     {
       newResource: (args) => ({
         // In a preview, ids and computed outputs are unknown until the resource exists.
@@ -151,57 +208,40 @@ export async function runProgramUnderMocks(options: RunOptions): Promise<Program
     stackName,
     preview,
   );
-  captureRegistrations(resources);
+  captureRegistrations(sdk.settings.getMonitor(), resources);
   // Replaces, as a whole, whatever config an earlier run in this process set.
-  pulumi.runtime.setAllConfig(config, secretKeys);
+  sdk.runtime.setAllConfig(run.config, run.secretKeys);
 
   // The engine stops a program at its first failed registration; here such a failure surfaces as
-  // an unhandled rejection, so it is caught and reported as the run's error.
-  const failures: unknown[] = [];
-  const recordFailure = (reason: unknown) => void failures.push(reason);
+  // an unhandled rejection. It ends the run at once: some SDK versions never settle the program's
+  // promise after it (a rejected input hangs them), and a run must not wait for what never comes.
+  let recordFailure: (reason: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (recordFailure = reject));
+  failed.catch(() => undefined);
   process.on("unhandledRejection", recordFailure);
   try {
-    return await runProgram(options, { programDir, projectName, stackName, resources, failures });
+    const outputs = (await Promise.race([run.execute(sdk), failed])) ?? {};
+    await Promise.race([sdk.settings.waitForRPCs(), failed]);
+    // A rejection noticed only after the outputs resolved still fails the run.
+    await Promise.race([failed, new Promise((next) => setImmediate(next))]);
+    const stackResource = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+    return {
+      projectName,
+      stackName,
+      preview,
+      resources: resources.filter((resource) => resource !== stackResource),
+      outputs: plainOutputs(outputs),
+    };
   } finally {
     process.off("unhandledRejection", recordFailure);
   }
 }
 
-async function runProgram(
-  options: RunOptions,
-  run: {
-    programDir: string;
-    projectName: string;
-    stackName: string;
-    resources: RegisteredResource[];
-    failures: unknown[];
-  },
-): Promise<ProgramRun> {
-  const { programDir, projectName, stackName, resources } = run;
-  const entry = programEntry(programDir);
-  const load = options.load ?? ((path: string) => loadFresh(programDir, path));
-  const stackOutputs = (
-    pulumi.runtime as unknown as {
-      runInPulumiStack: (
-        init: () => Promise<unknown>,
-      ) => Promise<Record<string, unknown> | undefined>;
-    }
-  ).runInPulumiStack(async () => {
-    const program = load(entry) as Record<string, unknown> & { default?: unknown };
-    if (typeof program.default === "function") return await (program.default as () => unknown)();
-    return program;
-  });
-  const outputs = (await stackOutputs) ?? {};
-  await waitForRegistrations();
-  if (run.failures.length > 0) throw run.failures[0];
-  const stackResource = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
-  return {
-    projectName,
-    stackName,
-    preview: options.preview,
-    resources: resources.filter((resource) => resource !== stackResource),
-    outputs: plainOutputs(outputs),
-  };
+interface Monitor {
+  registerResource(
+    request: RegisterRequest,
+    callback: (error: unknown, response: unknown) => void,
+  ): void;
 }
 
 interface RegisterRequest {
@@ -223,23 +263,48 @@ interface RegisterRequest {
   getAdditionalsecretoutputsList(): string[];
 }
 
-function captureRegistrations(resources: RegisteredResource[]): void {
-  const settings = require("@pulumi/pulumi/runtime/settings") as {
-    getMonitor(): {
-      registerResource(
-        request: RegisterRequest,
-        callback: (error: unknown, response: unknown) => void,
-      ): void;
-    };
-  };
-  const monitor = settings.getMonitor();
+function captureRegistrations(monitor: Monitor, resources: RegisteredResource[]): void {
+  const urns = new EngineUrns();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) => {
     register(request, (error, response) => {
-      if (!error && response) resources.push(describe(request, response as RegisterResponse));
+      if (!error && response) {
+        resources.push(describe(request, response as RegisterResponse, urns));
+      }
       callback(error, response);
     });
   };
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * URNs as the engine builds them. The mock monitor puts only the parent's own type before a
+ * child's type, and the root Stack's too; the engine puts the parent's whole type chain, and
+ * leaves the root Stack out: `urn:pulumi:<stack>::<project>::<parent types$>type::name`.
+ */
+class EngineUrns {
+  private readonly fromMock = new Map<string, string>();
+
+  add(mockUrn: string, type: string, name: string, mockParent: string): string {
+    const parent = mockParent ? this.of(mockParent) : "";
+    const parentType = parent ? parent.split("::")[2] : "";
+    const chain = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+    const [stack, project] = mockUrn.split("::");
+    const urn = `${stack}::${project}::${chain}::${name}`;
+    this.fromMock.set(mockUrn, urn);
+    return urn;
+  }
+
+  of(mockUrn: string): string {
+    return this.fromMock.get(mockUrn) ?? mockUrn;
+  }
+
+  /** A provider reference, `<urn>::<id>`. */
+  ofProvider(reference: string): string {
+    const split = reference.lastIndexOf("::");
+    return split < 0 ? reference : `${this.of(reference.slice(0, split))}${reference.slice(split)}`;
+  }
 }
 
 interface RegisterResponse {
@@ -247,21 +312,27 @@ interface RegisterResponse {
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
-function describe(request: RegisterRequest, response: RegisterResponse): RegisteredResource {
+function describe(
+  request: RegisterRequest,
+  response: RegisterResponse,
+  urns: EngineUrns,
+): RegisteredResource {
+  const mockParent = request.getParent();
+  const urn = urns.add(response.getUrn(), request.getType(), request.getName(), mockParent);
   const rawInputs = request.getObject()?.toJavaScript() ?? {};
   const inputs: Record<string, unknown> = {};
   const secretPaths: string[] = [];
   for (const [key, value] of Object.entries(rawInputs)) {
-    const secret = { found: false };
+    const secret = { found: false, urns };
     inputs[key] = plainValue(value, secret);
     if (secret.found) secretPaths.push(key);
   }
   const propertyDependencies: Record<string, string[]> = {};
   request.getPropertydependenciesMap().forEach((value, key) => {
-    propertyDependencies[key] = value.getUrnsList();
+    propertyDependencies[key] = value.getUrnsList().map((dependency) => urns.of(dependency));
   });
-  const parent = request.getParent();
-  const provider = request.getProvider();
+  const parent = mockParent ? urns.of(mockParent) : "";
+  const provider = request.getProvider() ? urns.ofProvider(request.getProvider()) : "";
   const ignoreChanges = request.getIgnorechangesList();
   const aliases = request
     .getAliasesList()
@@ -269,7 +340,7 @@ function describe(request: RegisterRequest, response: RegisterResponse): Registe
     .filter(Boolean);
   const additionalSecretOutputs = request.getAdditionalsecretoutputsList();
   return {
-    urn: response.getUrn(),
+    urn,
     type: request.getType(),
     name: request.getName(),
     custom: request.getCustom(),
@@ -280,7 +351,7 @@ function describe(request: RegisterRequest, response: RegisterResponse): Registe
       string,
       unknown
     >,
-    dependencies: request.getDependenciesList(),
+    dependencies: request.getDependenciesList().map((dependency) => urns.of(dependency)),
     propertyDependencies,
     ...(provider ? { provider } : {}),
     options: {
@@ -301,7 +372,7 @@ function customTimeouts(request: RegisterRequest): { customTimeouts?: unknown } 
 }
 
 /** Serialized property values (secrets, resource references, assets) as plain JSON. */
-function plainValue(value: unknown, secret: { found: boolean }): unknown {
+function plainValue(value: unknown, secret: { found: boolean; urns?: EngineUrns }): unknown {
   if (Array.isArray(value)) return value.map((item) => plainValue(item, secret));
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
@@ -311,11 +382,22 @@ function plainValue(value: unknown, secret: { found: boolean }): unknown {
       return plainValue(record.value, secret);
     case RESOURCE_SIG: {
       const id = record.id;
-      return typeof id === "string" ? (id === "" ? UNKNOWN : id) : record.urn;
+      if (typeof id === "string") return id === "" ? UNKNOWN : id;
+      return typeof record.urn === "string" && secret.urns
+        ? secret.urns.of(record.urn)
+        : record.urn;
     }
     case ASSET_SIG:
     case ARCHIVE_SIG:
-      return { path: record.path ?? null, archive: record[SIG_KEY] === ARCHIVE_SIG };
+      return {
+        path: record.path ?? null,
+        archive: record[SIG_KEY] === ARCHIVE_SIG,
+        // A closure's code (CallbackFunction): the serialized text, as the engine receives it.
+        ...(typeof record.text === "string" ? { text: record.text } : {}),
+        ...(record.assets && typeof record.assets === "object"
+          ? { assets: plainValue(record.assets, secret) }
+          : {}),
+      };
     default:
       return Object.fromEntries(
         Object.entries(record).map(([key, item]) => [key, plainValue(item, secret)]),
@@ -327,12 +409,7 @@ function plainOutputs(outputs: Record<string, unknown>): Record<string, unknown>
   return plainValue(outputs, { found: false }) as Record<string, unknown>;
 }
 
-async function waitForRegistrations(): Promise<void> {
-  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-  await settings.waitForRPCs();
-}
-
-function programEntry(programDir: string): string {
+export function programEntry(programDir: string): string {
   const project = parse(readFileSync(join(programDir, "Pulumi.yaml"), "utf8")) as { main?: string };
   const base = project.main ? join(programDir, project.main) : programDir;
   for (const candidate of [base, `${base}.ts`, join(base, "index.ts"), join(base, "index.js")]) {

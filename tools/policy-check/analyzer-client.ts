@@ -1,9 +1,10 @@
 // The engine's side of a policy plugin conversation: start the pack the way the Pulumi CLI starts
 // a Node.js policy pack, then speak the Analyzer gRPC protocol to it.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { RegisteredResource } from "../pulumi-mock-runner";
+import { killGroup, spawnTracked } from "./child-processes";
 
 const PULUMI_DIR = dirname(require.resolve("@pulumi/pulumi/package.json"));
 const fromPulumi = (module: string) => require(require.resolve(module, { paths: [PULUMI_DIR] }));
@@ -52,11 +53,12 @@ export class AnalyzerClient {
   private constructor(
     private readonly child: ChildProcess,
     private readonly client: any,
+    private readonly callTimeoutMs: number,
   ) {}
 
   /** Starts `run-policy-pack` in the pack's folder; its first line of output is its port. */
   static async start(packDir: string, timeoutMs = 60_000): Promise<AnalyzerClient> {
-    const child = spawn(
+    const child = spawnTracked(
       process.execPath,
       [join(PULUMI_DIR, "cmd", "run-policy-pack"), "127.0.0.1:0", "."],
       { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] },
@@ -65,26 +67,33 @@ export class AnalyzerClient {
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
-        child.kill();
-        reject(new Error(`the policy pack did not start within ${timeoutMs / 1000} s`));
+        killGroup(child);
+        reject(
+          new Error(
+            `it did not start within ${timeoutMs / 1000} s; raise the limit with --timeout`,
+          ),
+        );
       }, timeoutMs);
       const lines = createInterface({ input: child.stdout! });
       lines.once("line", (line) => {
         clearTimeout(timer);
         const value = Number(line.trim());
         if (Number.isInteger(value) && value > 0) resolve(value);
-        else reject(new Error(`the policy pack printed "${line}" instead of its port`));
+        else {
+          killGroup(child);
+          reject(new Error(`it printed "${line}" instead of its port`));
+        }
       });
       child.once("exit", (code) => {
         clearTimeout(timer);
-        reject(new Error(`the policy pack exited (${code}) before serving:\n${stderr.trim()}`));
+        reject(new Error(`it exited (${code}) before serving: ${lastLine(stderr)}`));
       });
     });
     const client = new analyzerGrpc.AnalyzerClient(
       `127.0.0.1:${port}`,
       grpc.credentials.createInsecure(),
     );
-    return new AnalyzerClient(child, client);
+    return new AnalyzerClient(child, client, timeoutMs);
   }
 
   async info(): Promise<PackInfo> {
@@ -151,13 +160,26 @@ export class AnalyzerClient {
 
   stop(): void {
     this.client.close();
-    this.child.kill();
+    killGroup(this.child);
   }
 
   private call(method: string, request: unknown): Promise<any> {
+    const deadline = Date.now() + this.callTimeoutMs;
     return new Promise((resolve, reject) => {
-      this.client[method](request, (error: Error | null, reply: unknown) =>
-        error ? reject(error) : resolve(reply),
+      this.client[method](
+        request,
+        new grpc.Metadata(),
+        { deadline },
+        (error: (Error & { code?: number }) | null, reply: unknown) => {
+          if (!error) resolve(reply);
+          else if (error.code === grpc.status.DEADLINE_EXCEEDED) {
+            reject(
+              new Error(
+                `${method} got no answer within ${this.callTimeoutMs / 1000} s; raise the limit with --timeout`,
+              ),
+            );
+          } else reject(error);
+        },
       );
     });
   }
@@ -193,6 +215,15 @@ function resourceOptions(resource: RegisteredResource): unknown {
   options.setAliasesList(resource.options.aliases ?? []);
   if (resource.parent) options.setParent(resource.parent);
   return options;
+}
+
+/** The pack's last words, which name what went wrong (a stack trace comes before them). */
+function lastLine(text: string): string {
+  const lines = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("at "));
+  return lines[lines.length - 1] ?? "no output";
 }
 
 function withoutPrefix(text: string, prefix: string): string {

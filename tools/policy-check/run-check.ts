@@ -4,8 +4,9 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
-import { runProgramUnderMocks } from "../pulumi-mock-runner";
 import { AnalyzerClient, type Diagnostic } from "./analyzer-client";
+import { CheckError } from "./check-error";
+import { runProgramInChild } from "./program-process";
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policy-config";
 import type { CheckResult } from "./report";
 
@@ -14,10 +15,12 @@ export interface CheckOptions {
   stackName: string;
   packDir: string;
   policyConfigFile?: string;
+  /** The bound on each wait: the program's run, the pack's start, each call to the pack. */
+  timeoutMs?: number;
 }
 
-/** Something kept the check from running at all (exit status 2), as opposed to violations. */
-export class CheckError extends Error {}
+export { CheckError };
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult> {
   const started = Date.now();
@@ -33,14 +36,21 @@ export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult
     readPolicyConfigFile(options.policyConfigFile),
   );
 
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Start the pack while the program runs: both take about a second.
-  const analyzerStarting = AnalyzerClient.start(packDir);
+  const analyzerStarting = AnalyzerClient.start(packDir, timeoutMs);
   analyzerStarting.catch(() => undefined);
   let run;
   try {
-    run = await runProgramUnderMocks({ programDir, stackName: options.stackName, preview: true });
+    run = await runProgramInChild({
+      programDir,
+      stackName: options.stackName,
+      preview: true,
+      timeoutMs,
+    });
   } catch (error) {
     analyzerStarting.then((client) => client.stop()).catch(() => undefined);
+    if (error instanceof CheckError) throw error;
     throw new CheckError(`the program failed under preview: ${messageOf(error)}`);
   }
   const analyzer = await analyzerStarting.catch((error: unknown) => {
@@ -52,7 +62,11 @@ export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult
       guard("policy pack config", () => resolvePolicyConfig(pack, fileConfig)),
     );
     const diagnostics: Diagnostic[] = [];
-    for (const resource of run.resources) diagnostics.push(...(await analyzer.analyze(resource)));
+    // The engine asks as resources register, many at once; the report keeps registration order.
+    const perResource = await Promise.all(
+      run.resources.map((resource) => analyzer.analyze(resource)),
+    );
+    for (const found of perResource) diagnostics.push(...found);
     diagnostics.push(...(await analyzer.analyzeStack(run.resources)));
     return {
       pack,
