@@ -2,6 +2,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import {
   TYPES,
   UNKNOWN,
+  coversStage,
   describe,
   ofType,
   read,
@@ -131,26 +132,13 @@ export const stagesAreThrottled: StackValidationPolicy = {
 
 /** Whether method settings are those of this stage: through the stage, or by name on the same API. */
 function appliesTo(setting: PolicyResource, stage: PolicyResource): boolean {
-  if (relatedThrough(setting, "stageName", TYPES.stage).some((dep) => dep.urn === stage.urn)) {
-    return true;
-  }
-  // A component's outputs (`api.stage.stageName`) depend on the component, not on its child.
-  const parent = stage.parent;
-  if (
-    parent?.type === TYPES.restApiComponent &&
-    relatedThrough(setting, "stageName", TYPES.restApiComponent).some(
-      (dep) => dep.urn === parent.urn,
-    )
-  ) {
-    return true;
-  }
-  const settingStage = read(setting, "stageName");
-  const stageName = read(stage, "stageName");
-  return (
-    typeof settingStage === "string" &&
-    settingStage === stageName &&
-    restApiKey(setting) === restApiKey(stage)
-  );
+  const reference = {
+    stageProperty: "stageName",
+    apiProperty: "restApi",
+    stageName: read(setting, "stageName"),
+    apiId: read(setting, "restApi"),
+  };
+  return coversStage(setting, reference, stage);
 }
 
 function limitProblem(
