@@ -1,4 +1,4 @@
-import { stagesHaveUsageQuota } from "../../policy-pack/policies/stages-have-usage-quota";
+import { stagesHaveUsageQuota } from "../../policy-pack/policies/apigateway-stages-have-usage-quota";
 import { BOTH_MODES, runFixture, validateStack } from "../harness/policy";
 
 describe.each(BOTH_MODES)("apigateway-stages-have-usage-quota in %s", (_mode, preview) => {
