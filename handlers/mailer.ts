@@ -2,9 +2,9 @@
 // to MAIL_TO (never from or to an address the caller chose), and answers JSON with CORS headers.
 import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { isAuthorizedByToken } from "./authorizer-context";
+import { isAuthorizedByToken } from "../contracts/authorizer-context";
 import { composeEmail, parseContactRequest, type OutgoingEmail } from "./contact-message";
-import { corsHeaders } from "./cors";
+import { corsHeaders } from "../contracts/cors";
 import { decoyMessageId, isHoneypotFilled } from "./honeypot";
 import { HttpError, errorResponse, jsonResponse } from "./http";
 import { logRequest } from "./log";

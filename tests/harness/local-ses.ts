@@ -2,7 +2,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildHandlers, type HandlerBundle, type HandlerName } from "../../infra/bundle";
+import type { HandlerName } from "../../contracts/functions";
+import { buildHandlers, type HandlerBundle } from "../../infra/bundle";
 
 export { startLocalSes, type InboxEmail, type LocalSes } from "../../tools/local-ses";
 
