@@ -4,7 +4,11 @@ import { chromium, type Browser } from "playwright-core";
 import { resolveChromium } from "./chromium";
 import { loadInIsolation } from "../harness/pulumi";
 import { parseSettings, type MailerSettings } from "../../infra/settings";
-import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../tools/local-stack";
+import {
+  startLocalStack,
+  type LocalStack,
+  type LocalStackOptions,
+} from "../../tools/local-stack/start-local-stack";
 
 export type LimitSettings = Pick<
   MailerSettings,

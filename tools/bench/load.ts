@@ -4,7 +4,7 @@
 // (all the load comes from one address), everything else 429 (throttle, quota) or 403 (the WAF's
 // per-IP rule), no 5xx, and exactly one email in the store per 200 (none lost, none duplicated).
 import { parseOperationsSettings, parseSettings, type MailerSettings } from "../../infra/settings";
-import { startLocalStack } from "../local-stack";
+import { startLocalStack } from "../local-stack/start-local-stack";
 
 type LimitSettings = Pick<
   MailerSettings,
