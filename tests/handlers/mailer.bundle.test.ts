@@ -202,6 +202,29 @@ describe("bundled mailer when SES cannot be reached", () => {
   });
 });
 
+describe("bundled mailer without its addresses", () => {
+  it("answers 500 and logs it as a failure, never as a refusal of the caller", async () => {
+    const { mailer: bundle } = await builtHandlers();
+    const unconfigured = loadBundledHandler<Mailer>(bundle, {
+      ...LOCAL_AWS_ENV,
+      ...MAILER_ENV,
+      MAIL_FROM: "",
+      MAIL_TO: "",
+      AWS_ENDPOINT_URL_SES: ses.url,
+    });
+    logLines.length = 0;
+    const answer = await unconfigured.handler(post(JSON.stringify({ message: "m" })));
+    expect(answer.statusCode).toBe(500);
+    expect(JSON.parse(logLines[0])).toMatchObject({
+      level: "error",
+      outcome: "failed",
+      status: 500,
+      reason: "not-configured",
+    });
+    expect(await ses.inbox()).toEqual([]);
+  });
+});
+
 describe("bundled mailer facing what is not an authorized API Gateway POST", () => {
   const withoutAuthorizer = post(JSON.stringify({ message: "m" }));
   withoutAuthorizer.requestContext = { requestId: "r-1" } as never;
