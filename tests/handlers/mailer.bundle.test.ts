@@ -2,13 +2,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { createServer } from "node:net";
 import { MAX_BODY_BYTES } from "../../handlers/contact-message";
-import {
-  LOCAL_AWS_ENV,
-  builtHandlers,
-  loadBundledHandler,
-  startLocalSes,
-  type LocalSes,
-} from "../harness/local-ses";
+import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
+import { startLocalSes, type LocalSes } from "../../tools/local-ses";
 import { authorizedPost, lastRequestId } from "../harness/proxy-event";
 
 type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };

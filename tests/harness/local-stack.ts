@@ -1,8 +1,6 @@
 // Starting the local stack in this process for a test file, on free ports: the program runs under
 // mocks in jest's module registry and builds its own bundles, as `npm start` does.
-import { chromium, type Browser } from "playwright-core";
-import { resolveChromium } from "./chromium";
-import { loadInIsolation } from "../harness/pulumi";
+import { loadInIsolation } from "./pulumi";
 import { parseSettings, type MailerSettings } from "../../infra/settings";
 import {
   startLocalStack,
@@ -61,12 +59,3 @@ export function settingsOf(stack: LocalStack): MailerSettings {
 
 export const authorizerCalls = (logs: string[]) =>
   logs.filter((line) => line.startsWith("[authorizer] {")).length;
-
-/**
- * Chromium headless through playwright-core (which downloads no browser of its own): Debian's
- * when installed, otherwise the one inside the npm package @sparticuz/chromium.
- */
-export async function launchChromium(): Promise<Browser> {
-  const { executablePath, args, env } = await resolveChromium();
-  return chromium.launch({ executablePath, args, env: { ...process.env, ...env } });
-}
