@@ -76,13 +76,7 @@ export const stagesAreThrottled: StackValidationPolicy = {
     for (const component of ofType(args.resources, TYPES.restApiComponent)) {
       if (stages.some((stage) => stage.parent?.urn === component.urn)) continue;
       const stageName = read(component, "stageName");
-      if (
-        config.stages.length > 0 &&
-        typeof stageName === "string" &&
-        !config.stages.includes(stageName)
-      ) {
-        continue;
-      }
+      if (!isJudged(stageName, config)) continue;
       const stageWide = settings.filter(
         (setting) =>
           relatedThrough(setting, "stageName", TYPES.restApiComponent).some(
@@ -105,13 +99,7 @@ export const stagesAreThrottled: StackValidationPolicy = {
 
     for (const stage of stages) {
       const stageName = read(stage, "stageName");
-      if (
-        config.stages.length > 0 &&
-        typeof stageName === "string" &&
-        !config.stages.includes(stageName)
-      ) {
-        continue;
-      }
+      if (!isJudged(stageName, config)) continue;
       const stageWide = settings.filter(
         (setting) => appliesTo(setting, stage) && read(setting, "methodPath") === "*/*",
       );
@@ -139,6 +127,13 @@ function appliesTo(setting: PolicyResource, stage: PolicyResource): boolean {
     apiId: read(setting, "restApi"),
   };
   return coversStage(setting, reference, stage);
+}
+
+/** A stage is judged unless the config names the stages to judge and this one is not among them. */
+function isJudged(stageName: unknown, config: StagesAreThrottledConfig): boolean {
+  return (
+    config.stages.length === 0 || typeof stageName !== "string" || config.stages.includes(stageName)
+  );
 }
 
 function limitProblem(
