@@ -1,5 +1,6 @@
 // Starting the local stack in this process for a test file, on free ports: the program runs under
 // mocks in jest's module registry and builds its own bundles, as `npm start` does.
+import { TOKEN_HEADER } from "../../contracts/token";
 import { loadInIsolation } from "./pulumi";
 import { parseSettings, type MailerSettings } from "../../infra/settings";
 import {
@@ -46,7 +47,7 @@ export async function startTestStack(
     logs,
     post(init = {}) {
       const headers: Record<string, string> = { ...init.headers };
-      if (init.token !== null) headers.authtoken = init.token ?? stack.token;
+      if (init.token !== null) headers[TOKEN_HEADER] = init.token ?? stack.token;
       return fetch(stack.url, { method: "POST", headers, body: init.body });
     },
   };
