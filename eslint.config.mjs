@@ -17,5 +17,21 @@ export default tseslint.config(
       "@typescript-eslint/no-require-imports": "off",
     },
   },
+  {
+    // The contracts are facts shared by the program, the handlers and the local stack: no cloud
+    // provider (and nothing of the project) may come into them.
+    files: ["contracts/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@pulumi/*"], message: "contracts/ stays provider-free." },
+            { group: ["../*"], message: "contracts/ imports nothing of the project." },
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );

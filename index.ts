@@ -1,4 +1,5 @@
 // mailer-api: a token-protected, rate-limited "send an email" API for a static website.
+import { TOKEN_HEADER } from "./contracts/token";
 import { createAccessLogs } from "./infra/access-logs";
 import { createAlarms } from "./infra/alarms";
 import { createApi } from "./infra/api";
@@ -48,7 +49,7 @@ export const apiId = api.restApi.id;
 export const stageName = stage.stageName;
 export const mailFrom = settings.mailFrom;
 export const curl = url.apply(
-  (invokeUrl) => `curl -X POST -H "authtoken: $(pulumi config get authToken)" ${invokeUrl}`,
+  (invokeUrl) => `curl -X POST -H "${TOKEN_HEADER}: $(pulumi config get authToken)" ${invokeUrl}`,
 );
 
 // Where the operator looks: the logs, the per-IP limit, the alarms (see README, "Operating it").

@@ -31,7 +31,8 @@ export interface ContactMessage {
   website?: string;
 }
 
-export interface IncomingRequest {
+/** The parts of a proxy event the contact form's parser reads. */
+export interface ContactRequest {
   body: string | null | undefined;
   isBase64Encoded?: boolean;
   headers?: Record<string, string | undefined> | null;
@@ -41,7 +42,7 @@ export interface IncomingRequest {
  * The visitor's message, `null` for a request with no body (the plain `curl -X POST` of the
  * original setup, which mails a fixed notification), or an HttpError saying what is wrong.
  */
-export function parseContactRequest(request: IncomingRequest): ContactMessage | null {
+export function parseContactRequest(request: ContactRequest): ContactMessage | null {
   const rawBody = request.body ?? "";
   if (rawBody === "") return null;
   if (rawBody.length > MAX_BODY_BYTES * 2) throw tooLarge();

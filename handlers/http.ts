@@ -21,16 +21,31 @@ export function errorResponse(
   return jsonResponse(statusCode, { error: message }, headers);
 }
 
-/** A refusal of the caller's request, with the status and message it gets. */
+export interface HttpErrorOptions {
+  /** Headers the answer carries besides CORS (Allow, Retry-After). */
+  headers?: Record<string, string>;
+  /** A short, non-sensitive label for the log line. */
+  reason?: string;
+}
+
+/** A request the mailer does not serve, with the status and message the caller gets. */
 export class HttpError extends Error {
+  readonly headers: Record<string, string>;
+  readonly reason?: string;
+
   constructor(
     readonly statusCode: number,
     message: string,
-    readonly headers: Record<string, string> = {},
-    /** A short, non-sensitive label for the log line. */
-    readonly reason?: string,
+    options: HttpErrorOptions = {},
   ) {
     super(message);
     this.name = "HttpError";
+    this.headers = options.headers ?? {};
+    this.reason = options.reason;
+  }
+
+  /** A 4xx refuses the caller's request; a 5xx is the mailer's (or its mail service's) failure. */
+  get outcome(): "refused" | "failed" {
+    return this.statusCode >= 500 ? "failed" : "refused";
   }
 }

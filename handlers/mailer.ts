@@ -2,9 +2,9 @@
 // to MAIL_TO (never from or to an address the caller chose), and answers JSON with CORS headers.
 import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { isAuthorizedByToken } from "./authorizer-context";
+import { isAuthorizedByToken } from "../contracts/authorizer-context";
 import { composeEmail, parseContactRequest, type OutgoingEmail } from "./contact-message";
-import { corsHeaders } from "./cors";
+import { corsHeaders } from "../contracts/cors";
 import { decoyMessageId, isHoneypotFilled } from "./honeypot";
 import { HttpError, errorResponse, jsonResponse } from "./http";
 import { logRequest } from "./log";
@@ -28,7 +28,7 @@ export async function handler(
   const requestId = requestIdOf(event, context);
   try {
     if (mailFrom === "" || mailTo.length === 0) {
-      throw new HttpError(500, "The mailer is not configured");
+      throw new HttpError(500, "The mailer is not configured", { reason: "not-configured" });
     }
     refuseUnlessAuthorizedPost(event);
     const contact = parseContactRequest(event);
@@ -54,7 +54,7 @@ export async function handler(
     if (error instanceof HttpError) {
       logRequest({
         requestId,
-        outcome: error.reason ? "failed" : "refused",
+        outcome: error.outcome,
         status: error.statusCode,
         ...(error.reason ? { reason: error.reason } : {}),
       });
@@ -78,7 +78,7 @@ function refuseUnlessAuthorizedPost(event: unknown): asserts event is APIGateway
     throw new HttpError(400, "Not an API Gateway request");
   }
   if (httpMethod !== "POST") {
-    throw new HttpError(405, "Only POST is allowed", { Allow: "POST, OPTIONS" });
+    throw new HttpError(405, "Only POST is allowed", { headers: { Allow: "POST, OPTIONS" } });
   }
   if (!isAuthorizedByToken(requestContext?.authorizer)) {
     throw new HttpError(403, "The request did not pass the API's token authorizer");

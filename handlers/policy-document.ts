@@ -2,7 +2,7 @@
 // Gateway caches the decision per token, and a policy naming only the called method would turn
 // into a 403 on any other route for the cache TTL (serverless/serverless#6176).
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
-import { AUTHORIZER_CONTEXT } from "./authorizer-context";
+import { AUTHORIZER_CONTEXT } from "../contracts/authorizer-context";
 
 const METHOD_ARN_PATTERN =
   /^(arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9]+)\/([A-Za-z0-9_-]+)\/[A-Z*]+(\/.*)?$/;

@@ -30,23 +30,19 @@ export function classifySesError(error: unknown): HttpError {
   if (THROTTLING_ERRORS.has(name) || status === 429) {
     // SES says "Daily message quota exceeded" when the 24-hour quota is spent: retry much later.
     const daily = /daily/i.test(message);
-    return new HttpError(
-      503,
-      "The mail service is busy, please try again later",
-      { "Retry-After": daily ? "3600" : "5" },
-      daily ? "ses-daily-quota" : "ses-throttled",
-    );
+    return new HttpError(503, "The mail service is busy, please try again later", {
+      headers: { "Retry-After": daily ? "3600" : "5" },
+      reason: daily ? "ses-daily-quota" : "ses-throttled",
+    });
   }
   if (
     (error as { $fault?: string })?.$fault === "server" ||
     (status !== undefined && status >= 500)
   ) {
-    return new HttpError(
-      503,
-      "The mail service is unavailable, please try again later",
-      { "Retry-After": "30" },
-      "ses-unavailable",
-    );
+    return new HttpError(503, "The mail service is unavailable, please try again later", {
+      headers: { "Retry-After": "30" },
+      reason: "ses-unavailable",
+    });
   }
   const reason =
     name === "MessageRejected"
@@ -56,7 +52,7 @@ export function classifySesError(error: unknown): HttpError {
         : isNetworkError(error, message)
           ? "ses-unreachable"
           : "ses-error";
-  return new HttpError(502, "The email could not be sent", {}, reason);
+  return new HttpError(502, "The email could not be sent", { reason });
 }
 
 function errorName(error: unknown): string {

@@ -3,9 +3,9 @@
 // constant-time over fixed-length digests whatever the caller sends.
 import { createHash, timingSafeEqual } from "node:crypto";
 
+import { isTokenShaped } from "../contracts/token";
+
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
-/** Matches the gateway's identity validation bounds: printable ASCII, no spaces. */
-const TOKEN_PATTERN = /^[\x21-\x7e]{1,512}$/;
 
 export function sha256Hex(value: string): string {
   return createHash("sha256").update(value, "utf8").digest("hex");
@@ -22,7 +22,7 @@ export function parseAcceptedDigests(setting: string | undefined): Buffer[] {
 }
 
 export function isAcceptedToken(token: unknown, acceptedDigests: readonly Buffer[]): boolean {
-  if (typeof token !== "string" || !TOKEN_PATTERN.test(token)) return false;
+  if (typeof token !== "string" || !isTokenShaped(token)) return false;
   const presented = createHash("sha256").update(token, "utf8").digest();
   let accepted = false;
   // Check every digest, so the time taken does not tell which one (if any) matched.

@@ -2,12 +2,12 @@
 // and the gateway's own error answers carrying CORS headers so a browser can read every error.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { corsHeaders, preflightHeaders } from "../handlers/cors";
-import { TOKEN_IDENTITY_SOURCE, TOKEN_VALIDATION_EXPRESSION } from "./authorizer-contract";
-import { GATEWAY_ANSWERS, GATEWAY_RESPONSE_TEMPLATE } from "./gateway-responses";
+import { corsHeaders, preflightHeaders } from "../contracts/cors";
+import { TOKEN_IDENTITY_SOURCE, TOKEN_VALIDATION_EXPRESSION } from "../contracts/token";
+import { GATEWAY_ANSWERS, GATEWAY_RESPONSE_TEMPLATE } from "../contracts/gateway-answers";
 import type { MailerFunctions } from "./lambdas";
 import type { MailerSettings } from "./settings";
-import { STAGE_NAME } from "./stage";
+import { STAGE_NAME } from "../contracts/stage";
 
 export interface MailerApi {
   restApi: aws.apigateway.RestApi;

@@ -4,9 +4,7 @@
 import { build, buildSync, type BuildOptions, type BuildResult } from "esbuild";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-
-export type HandlerName = "authorizer" | "mailer";
-export const HANDLER_NAMES: readonly HandlerName[] = ["authorizer", "mailer"];
+import { HANDLER_NAMES, type HandlerName } from "../contracts/functions";
 
 export interface HandlerBundle {
   name: HandlerName;

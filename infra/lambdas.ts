@@ -2,9 +2,10 @@
 // nothing but write that log group, plus, for the mailer, send as the sender identity.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LAMBDA_NODE_RUNTIME, type HandlerBundle, type HandlerName } from "./bundle";
+import type { HandlerName } from "../contracts/functions";
+import { LAMBDA_NODE_RUNTIME, type HandlerBundle } from "./bundle";
 import type { StackSettings } from "./config";
-import { FUNCTION_SIZES } from "./function-sizes";
+import { FUNCTION_SIZES } from "../contracts/functions";
 import type { MailIdentities } from "./mail-identity";
 
 export const LOG_RETENTION_DAYS = 30;

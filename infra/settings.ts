@@ -1,6 +1,11 @@
 // The one place that turns raw config strings into typed, validated settings. The Pulumi program
 // (infra/config.ts), the local stack and the offline policy check all go through it, so a value
 // that `pulumi preview` would refuse is refused everywhere, with the same message.
+import {
+  MAX_AUTH_TOKEN_LENGTH,
+  MIN_AUTH_TOKEN_LENGTH,
+  usesTokenAlphabet,
+} from "../contracts/token";
 import { isEmailAddress } from "../handlers/email-address";
 
 export const PROJECT_NAME = "mailer-api";
@@ -34,9 +39,7 @@ export const SETTING_KEYS = [
 ] as const;
 export const SECRET_KEYS = ["authToken", "previousAuthToken"] as const;
 
-export const MIN_AUTH_TOKEN_LENGTH = 32;
 const MIN_AUTH_TOKEN_DISTINCT_CHARACTERS = 10;
-const MAX_AUTH_TOKEN_LENGTH = 512;
 const MAX_RECIPIENTS = 50;
 // API Gateway's own ceilings: the account-level default throttle and the authorizer cache TTL.
 export const MAX_RATE_LIMIT = 10000;
@@ -131,7 +134,7 @@ export function validateAuthToken(key: (typeof SECRET_KEYS)[number], token: stri
       `pulumi config set --secret ${key} "$(openssl rand -hex 32)"`,
     );
   }
-  if (token.length > MAX_AUTH_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token)) {
+  if (token.length > MAX_AUTH_TOKEN_LENGTH || !usesTokenAlphabet(token)) {
     throw new ConfigError(
       key,
       `the token must be at most ${MAX_AUTH_TOKEN_LENGTH} printable ASCII characters with no spaces (it travels in an HTTP header)`,

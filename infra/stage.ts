@@ -3,11 +3,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { STAGE_NAME } from "../contracts/stage";
 import type { AccessLogs } from "./access-logs";
 import type { MailerApi } from "./api";
 import type { MailerSettings } from "./settings";
-
-export const STAGE_NAME = "prod";
 
 /**
  * A stable hash of the API's definitions. A Deployment is a snapshot: without a trigger that

@@ -1,10 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { allowIamSchema, type AllowIamConfig } from "./allow-iam-authorization";
 import { openOperations, parseDefinition, type AuthorizerRules } from "./openapi";
 import { TYPES, UNKNOWN, describe, dig, ofType, read } from "./stack-resources";
-
-export interface OpenApiOperationsConfig {
-  allowIamAuthorization: boolean;
-}
 
 const REST_AUTHORIZER_TYPES = ["token", "request", "cognito_user_pools"];
 const FIX =
@@ -22,17 +19,11 @@ export const openApiOperationsRequireAuthorizer: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps: FIX,
-  configSchema: {
-    properties: {
-      allowIamAuthorization: {
-        type: "boolean",
-        default: false,
-        description: "Whether AWS_IAM (awsSigv4, iamAuthEnabled) counts as an authorizer.",
-      },
-    },
-  },
+  configSchema: allowIamSchema(
+    "Whether AWS_IAM (awsSigv4, iamAuthEnabled) counts as an authorizer.",
+  ),
   validateStack: (args, reportViolation) => {
-    const { allowIamAuthorization } = args.getConfig<OpenApiOperationsConfig>();
+    const { allowIamAuthorization } = args.getConfig<AllowIamConfig>();
     const rules: AuthorizerRules = {
       authorizerTypes: REST_AUTHORIZER_TYPES,
       allowIam: allowIamAuthorization,

@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { TYPES, describe, ofType, read, relatedThrough } from "./stack-resources";
+import { TYPES, coversStage, describe, ofType, read, relatedThrough } from "./stack-resources";
 
 const WAF_TYPES = {
   webAcl: "aws:wafv2/webAcl:WebAcl",
@@ -75,18 +75,15 @@ function isPrivate(stage: PolicyResource): boolean {
 
 /** The association's resourceArn was computed from this stage (or names it literally). */
 function associates(association: PolicyResource, stage: PolicyResource): boolean {
-  if (relatedThrough(association, "resourceArn", TYPES.stage).some((s) => s.urn === stage.urn)) {
-    return true;
-  }
   const arn = read(association, "resourceArn");
-  const apiId = read(stage, "restApi");
-  const stageName = read(stage, "stageName");
-  return (
-    typeof arn === "string" &&
-    typeof apiId === "string" &&
-    typeof stageName === "string" &&
-    arn.endsWith(`/restapis/${apiId}/stages/${stageName}`)
-  );
+  const named = typeof arn === "string" ? /\/restapis\/([^/]+)\/stages\/([^/]+)$/.exec(arn) : null;
+  const reference = {
+    stageProperty: "resourceArn",
+    apiProperty: "resourceArn",
+    stageName: named?.[2],
+    apiId: named?.[1],
+  };
+  return coversStage(association, reference, stage);
 }
 
 interface WafRule {

@@ -1,4 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { allowIamSchema, type AllowIamConfig } from "./allow-iam-authorization";
 import { openOperations, parseDefinition } from "./openapi";
 import {
   TYPES,
@@ -9,10 +10,6 @@ import {
   read,
   relatedThrough,
 } from "./stack-resources";
-
-export interface HttpRoutesConfig {
-  allowIamAuthorization: boolean;
-}
 
 const API_PROPERTIES = ["apiId"];
 
@@ -29,17 +26,9 @@ export const httpRoutesRequireAuthorizer: StackValidationPolicy = {
   severity: "critical",
   remediationSteps:
     'Give each aws.apigatewayv2.Route `authorizationType: "JWT"` (or "CUSTOM") and `authorizerId: authorizer.id` of an aws.apigatewayv2.Authorizer; declare a WebSocket API\'s `$connect` route that way; replace an Api\'s `target` with explicit Integration, Route and throttled Stage resources. For CORS, use the Api\'s `corsConfiguration` instead of open OPTIONS routes.',
-  configSchema: {
-    properties: {
-      allowIamAuthorization: {
-        type: "boolean",
-        default: false,
-        description: "Whether AWS_IAM (SigV4-signed callers) counts as an authorizer.",
-      },
-    },
-  },
+  configSchema: allowIamSchema(),
   validateStack: (args, reportViolation) => {
-    const { allowIamAuthorization } = args.getConfig<HttpRoutesConfig>();
+    const { allowIamAuthorization } = args.getConfig<AllowIamConfig>();
     const allowed = allowIamAuthorization ? ["JWT", "CUSTOM", "AWS_IAM"] : ["JWT", "CUSTOM"];
     const routes = ofType(args.resources, TYPES.httpRoute);
     const apis = ofType(args.resources, TYPES.httpApi);

@@ -6,15 +6,15 @@ import { openApiOperationsRequireAuthorizer } from "./apigateway-openapi-operati
 import { httpRoutesRequireAuthorizer } from "./apigatewayv2-routes-require-authorizer";
 import { httpStagesThrottled } from "./apigatewayv2-stages-throttled";
 import { stagesHavePerIpRateLimit } from "./apigateway-stages-have-per-ip-rate-limit";
-import { authorizerCacheTtlBounded } from "./authorizer-cache-ttl-bounded";
-import { customMethodsUseStackAuthorizer } from "./custom-methods-use-stack-authorizer";
+import { authorizerCacheTtlBounded } from "./apigateway-authorizer-cache-ttl-bounded";
+import { customMethodsUseStackAuthorizer } from "./apigateway-custom-methods-use-stack-authorizer";
 import { functionUrlsRequireAuth } from "./lambda-function-urls-require-auth";
 import { lambdaPermissionsNotPublic } from "./lambda-permissions-not-public";
 import { lbLambdaTargetsProtected } from "./lb-lambda-targets-protected";
-import { methodsRequireAuthorizer } from "./methods-require-authorizer";
-import { sesSendNotOnWildcard } from "./ses-send-not-on-wildcard";
-import { stagesAreThrottled } from "./stages-are-throttled";
-import { stagesHaveUsageQuota } from "./stages-have-usage-quota";
+import { methodsRequireAuthorizer } from "./apigateway-methods-require-authorizer";
+import { sesSendNotOnWildcard } from "./iam-ses-send-not-on-wildcard";
+import { stagesAreThrottled } from "./apigateway-stages-throttled";
+import { stagesHaveUsageQuota } from "./apigateway-stages-have-usage-quota";
 
 export const POLICY_PACK_NAME = "mailer-api-policies";
 

@@ -1,9 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { allowIamSchema, type AllowIamConfig } from "./allow-iam-authorization";
 import { TYPES, UNKNOWN, describe, ofType, read } from "./stack-resources";
-
-export interface FunctionUrlsConfig {
-  allowIamAuthorization: boolean;
-}
 
 /**
  * A function URL is an HTTPS endpoint straight to the function: with `NONE` it has no authorizer
@@ -18,17 +15,11 @@ export const functionUrlsRequireAuth: StackValidationPolicy = {
   severity: "critical",
   remediationSteps:
     'Remove the aws.lambda.FunctionUrl and expose the function through the API Gateway stage with its authorizer and throttling (or set `authorizationType: "AWS_IAM"` where the pack\'s config allows IAM).',
-  configSchema: {
-    properties: {
-      allowIamAuthorization: {
-        type: "boolean",
-        default: false,
-        description: "Whether an AWS_IAM function URL (SigV4-signed callers only) is allowed.",
-      },
-    },
-  },
+  configSchema: allowIamSchema(
+    "Whether an AWS_IAM function URL (SigV4-signed callers only) is allowed.",
+  ),
   validateStack: (args, reportViolation) => {
-    const { allowIamAuthorization } = args.getConfig<FunctionUrlsConfig>();
+    const { allowIamAuthorization } = args.getConfig<AllowIamConfig>();
     for (const url of ofType(args.resources, TYPES.functionUrl)) {
       const authorization = read(url, "authorizationType");
       if (authorization === "AWS_IAM" && allowIamAuthorization) continue;

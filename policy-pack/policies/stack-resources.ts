@@ -111,6 +111,52 @@ export function restApiKey(resource: PolicyResource): string {
   return ownerKey(resource, ["restApi", "restApiId", "apiId"], TYPES.restApi);
 }
 
+/** How a resource names a REST API stage: the properties it was computed from, and what they hold. */
+export interface StageReference {
+  /** The property whose dependencies show the stage it was computed from. */
+  stageProperty: string;
+  /** The property whose dependencies show the API it was computed from. */
+  apiProperty: string;
+  /** The stage name it holds. */
+  stageName: unknown;
+  /** The API id it holds beside the stage name. */
+  apiId: unknown;
+}
+
+/**
+ * Which stage does this cover: `reference` names `stage` when it was computed from the stage (or
+ * from the `@pulumi/aws-apigateway` component that owns it), or when it holds the stage's name on
+ * the same API. A stage name alone never counts: every API can have a stage called "prod".
+ */
+export function coversStage(
+  resource: PolicyResource,
+  reference: StageReference,
+  stage: PolicyResource,
+): boolean {
+  const fromStage = resource.propertyDependencies[reference.stageProperty] ?? [];
+  const component = stage.parent?.type === TYPES.restApiComponent ? stage.parent.urn : undefined;
+  if (fromStage.some((dep) => dep.urn === stage.urn || dep.urn === component)) return true;
+  const stageName = read(stage, "stageName");
+  if (typeof reference.stageName !== "string" || reference.stageName !== stageName) return false;
+  return sameRestApi(resource, reference, stage);
+}
+
+/** Literal ids when both are known (one entry of a list); else the API each was computed from. */
+function sameRestApi(
+  resource: PolicyResource,
+  reference: StageReference,
+  stage: PolicyResource,
+): boolean {
+  const stageApiId = read(stage, "restApi");
+  if (typeof reference.apiId === "string" && typeof stageApiId === "string") {
+    return reference.apiId === stageApiId;
+  }
+  const apis = relatedThrough(resource, reference.apiProperty, TYPES.restApi).map((api) => api.urn);
+  if (apis.length > 0) return apis.includes(restApiKey(stage));
+  const literal = typeof reference.apiId === "string" ? `id:${reference.apiId}` : "unknown";
+  return literal === restApiKey(stage);
+}
+
 export function describe(resource: PolicyResource): string {
   return `${resource.type.split(":").pop()} "${resource.name}"`;
 }

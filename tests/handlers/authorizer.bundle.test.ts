@@ -2,7 +2,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
 import { readFileSync } from "node:fs";
 import { sha256Hex } from "../../handlers/token-check";
-import { builtHandlers, loadBundledHandler } from "../harness/local-ses";
+import { builtHandlers, loadBundledHandler } from "../harness/bundles";
 
 type Authorizer = {
   handler: (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;

@@ -2,13 +2,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { createServer } from "node:net";
 import { MAX_BODY_BYTES } from "../../handlers/contact-message";
-import {
-  LOCAL_AWS_ENV,
-  builtHandlers,
-  loadBundledHandler,
-  startLocalSes,
-  type LocalSes,
-} from "../harness/local-ses";
+import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
+import { startLocalSes, type LocalSes } from "../../tools/local-ses";
 import { authorizedPost, lastRequestId } from "../harness/proxy-event";
 
 type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
@@ -199,6 +194,29 @@ describe("bundled mailer when SES cannot be reached", () => {
     expect(JSON.parse(logLines[0])).toMatchObject({ status: 502, reason: "ses-unreachable" });
     expect(JSON.parse(answer.body)).toEqual({ error: "The email could not be sent" });
     expect(answer.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at /);
+  });
+});
+
+describe("bundled mailer without its addresses", () => {
+  it("answers 500 and logs it as a failure, never as a refusal of the caller", async () => {
+    const { mailer: bundle } = await builtHandlers();
+    const unconfigured = loadBundledHandler<Mailer>(bundle, {
+      ...LOCAL_AWS_ENV,
+      ...MAILER_ENV,
+      MAIL_FROM: "",
+      MAIL_TO: "",
+      AWS_ENDPOINT_URL_SES: ses.url,
+    });
+    logLines.length = 0;
+    const answer = await unconfigured.handler(post(JSON.stringify({ message: "m" })));
+    expect(answer.statusCode).toBe(500);
+    expect(JSON.parse(logLines[0])).toMatchObject({
+      level: "error",
+      outcome: "failed",
+      status: 500,
+      reason: "not-configured",
+    });
+    expect(await ses.inbox()).toEqual([]);
   });
 });
 

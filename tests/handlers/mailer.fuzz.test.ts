@@ -4,7 +4,7 @@
 // refused input, and every SES request carries each field exactly once, with its own text only.
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { FIELD_LIMITS } from "../../handlers/contact-message";
-import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/local-ses";
+import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
 import { authorizedPost } from "../harness/proxy-event";
 import { keyCounts, startRecordingSes, type RecordingSes } from "../harness/recording-ses";
 

@@ -2,13 +2,8 @@
 // `website` field sends nothing and gets the answer of a real send; an empty one changes nothing.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { FIELD_LIMITS } from "../../handlers/contact-message";
-import {
-  LOCAL_AWS_ENV,
-  builtHandlers,
-  loadBundledHandler,
-  startLocalSes,
-  type LocalSes,
-} from "../harness/local-ses";
+import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
+import { startLocalSes, type LocalSes } from "../../tools/local-ses";
 import { authorizedPost, lastRequestId } from "../harness/proxy-event";
 
 type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };

@@ -3,7 +3,7 @@
 // encode (an unpaired UTF-16 surrogate) used to leave the failed request's fields at the start of
 // the next SendEmail. Checked on the wire: the raw bodies the bundled mailer sends to a local SES.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/local-ses";
+import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
 import { authorizedPost } from "../harness/proxy-event";
 import {
   keyCounts,

@@ -6,13 +6,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { createServer } from "node:net";
 import { SES_FAILURE_FILTER_PATTERN } from "../../infra/alarms";
 import { authorizedPost } from "../harness/proxy-event";
-import {
-  LOCAL_AWS_ENV,
-  builtHandlers,
-  loadBundledHandler,
-  startLocalSes,
-  type LocalSes,
-} from "../harness/local-ses";
+import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
+import { startLocalSes, type LocalSes } from "../../tools/local-ses";
 
 type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
 

@@ -10,7 +10,7 @@ import {
   type StackValidationPolicy,
 } from "@pulumi/policy";
 import { join } from "node:path";
-import { policies } from "../../policy-pack/policies";
+import { POLICY_PACK_NAME, policies } from "../../policy-pack/policies";
 import type { PackInfo } from "../../tools/policy-check/analyzer-client";
 import { resolvePolicyConfig } from "../../tools/policy-check/policy-config";
 import { runProgramUnderMocks, type ProgramRun } from "../../tools/pulumi-mock-runner";
@@ -35,7 +35,7 @@ export interface PolicyOutcome {
 }
 
 export const PACK_INFO: PackInfo = {
-  name: "mailer-api-policies",
+  name: POLICY_PACK_NAME,
   version: "0.0.0",
   policies: policies.map((policy) => ({
     name: policy.name,

@@ -1,7 +1,8 @@
 // API Gateway's proxy event for a POST on the prod stage's root that the token authorizer allowed,
 // as the mailer receives it. Tests change one part at a time from here.
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { AUTHORIZER_CONTEXT } from "../../handlers/authorizer-context";
+import { AUTHORIZER_CONTEXT } from "../../contracts/authorizer-context";
+import { STAGE_NAME } from "../../contracts/stage";
 
 let requestCounter = 0;
 
@@ -26,7 +27,7 @@ export function authorizedPost(
     requestContext: {
       requestId: `test-request-${requestCounter}`,
       httpMethod: "POST",
-      stage: "prod",
+      stage: STAGE_NAME,
       authorizer: { principalId: "website-visitor", ...AUTHORIZER_CONTEXT },
     } as never,
     ...extra,

@@ -2,7 +2,7 @@
 // so a test can read exactly what the SDK put on the wire (the inbox only shows what SES parsed).
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { startLocalSes, type LocalSes } from "./local-ses";
+import { startLocalSes, type LocalSes } from "../../tools/local-ses";
 
 export interface RecordingSes {
   /** Base URL of the proxy, for AWS_ENDPOINT_URL_SES. */

@@ -6,7 +6,7 @@
 // - an event above Lambda's 6 MB synchronous payload limit never reaches the function: API
 //   Gateway answers 413 {"message":"Request Too Long"}.
 import { request } from "node:http";
-import { authorizerCalls, startTestStack, type TestStack } from "./support";
+import { authorizerCalls, startTestStack, type TestStack } from "../harness/local-stack";
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -4,7 +4,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { PROJECT_ROOT } from "../../infra/bundle";
-import { launchChromium, startTestStack, type TestStack } from "./support";
+import { launchChromium } from "../harness/chromium";
+import { startTestStack, type TestStack } from "../harness/local-stack";
 
 const REPORT_DIR = join(PROJECT_ROOT, "reports", "screenshots");
 const DOCS_DIR = join(PROJECT_ROOT, "docs", "screenshots");

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { chromium, type Browser } from "playwright-core";
-import { resolveChromium } from "./chromium";
+import { resolveChromium } from "../harness/chromium";
 
 let server: Server;
 let browser: Browser | undefined;

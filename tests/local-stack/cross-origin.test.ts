@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { WEB_DIR } from "../../tools/local-gateway/http-server";
-import { launchChromium, startTestStack, type TestStack } from "./support";
+import { launchChromium } from "../harness/chromium";
+import { startTestStack, type TestStack } from "../harness/local-stack";
 
 let site: Server;
 let siteOrigin: string;

@@ -2,7 +2,7 @@
 // limits as config), with small fake handlers and an injected clock: the order of API Gateway's
 // checks, the events each Lambda receives, and the answers for every refusal.
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
-import { corsHeaders } from "../../handlers/cors";
+import { corsHeaders } from "../../contracts/cors";
 import { LambdaInvokeError } from "../../tools/local-gateway/lambda-container";
 import { createGateway, type GatewayRequest } from "../../tools/local-gateway/gateway";
 import type { GatewayModel } from "../../tools/local-gateway/model";

@@ -1,7 +1,7 @@
 // The honeypot over HTTP, through the local gateway, the bundled authorizer and mailer and the real
 // local SES: a filled `website` field sends nothing and looks like a success; a person's message
 // (the field empty or absent) arrives.
-import { startTestStack, type TestStack } from "./support";
+import { startTestStack, type TestStack } from "../harness/local-stack";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
 const visitor = { name: "Grace", email: "grace@example.org", message: "Do you ship to Canada?" };

@@ -5,8 +5,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadStackConfig } from "../../infra/stack-config";
 import { PROJECT_ROOT } from "../../infra/bundle";
-import { LocalStackError, startLocalStack } from "../../tools/local-stack";
-import { authorizerCalls, startTestStack, type TestStack } from "./support";
+import { LocalStackError } from "../../tools/local-stack/local-stack-error";
+import { startLocalStack } from "../../tools/local-stack/start-local-stack";
+import { authorizerCalls, startTestStack, type TestStack } from "../harness/local-stack";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
 

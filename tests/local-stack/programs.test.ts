@@ -3,10 +3,10 @@
 import { request } from "node:http";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../infra/bundle";
-import { LocalStackError } from "../../tools/local-stack";
+import { LocalStackError } from "../../tools/local-stack/local-stack-error";
 import { runPolicyCheck } from "../../tools/policy-check/run-check";
 import { mandatory } from "../../tools/policy-check/report";
-import { authorizerCalls, startTestStack, type TestStack } from "./support";
+import { authorizerCalls, startTestStack, type TestStack } from "../harness/local-stack";
 
 const fixture = (name: string) => join(PROJECT_ROOT, "tests", "fixtures", "programs", name);
 

@@ -1,5 +1,5 @@
 // The pack as a whole: what PulumiPolicy.yaml and the CLI expect of it.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { POLICY_PACK_NAME, policies } from "../../policy-pack/policies";
@@ -27,4 +27,14 @@ it("ships an example config that names only policies of the pack", () => {
   ) as Record<string, unknown>;
   const names = policies.map((policy) => policy.name);
   for (const key of Object.keys(example)) expect(names).toContain(key);
+});
+
+it("keeps each policy in a file named by its id, tested in a file of the same name", () => {
+  for (const policy of policies) {
+    const module = require(join(PROJECT_DIR, "policy-pack/policies", policy.name)) as object;
+    expect({ [policy.name]: Object.values(module) }).toEqual({
+      [policy.name]: expect.arrayContaining([policy]),
+    });
+    expect(existsSync(join(PROJECT_DIR, "tests/policy-pack", `${policy.name}.test.ts`))).toBe(true);
+  }
 });

@@ -1,8 +1,8 @@
 // What the real program declares on the real prod config, resource by resource.
-import { preflightHeaders } from "../../handlers/cors";
-import { TOKEN_VALIDATION_EXPRESSION } from "../../infra/authorizer-contract";
+import { preflightHeaders } from "../../contracts/cors";
+import { TOKEN_VALIDATION_EXPRESSION } from "../../contracts/token";
 import { LAMBDA_NODE_RUNTIME } from "../../infra/bundle";
-import { GATEWAY_ANSWERS } from "../../infra/gateway-responses";
+import { GATEWAY_ANSWERS } from "../../contracts/gateway-answers";
 import {
   TEST_AUTH_TOKEN,
   oneOf,

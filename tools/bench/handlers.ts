@@ -34,18 +34,25 @@ function coldLoadMs(file: string): number {
 function buildUnbundledTwin(): Record<string, string> {
   const outdir = join(PROJECT_ROOT, "build", "unbundled");
   rmSync(outdir, { recursive: true, force: true });
-  const sources = readdirSync(join(PROJECT_ROOT, "handlers"))
-    .filter((name) => name.endsWith(".ts"))
-    .map((name) => join(PROJECT_ROOT, "handlers", name));
+  // The handlers and the contracts they import, each folder beside the other as in the source.
+  const sources = ["handlers", "contracts"].flatMap((folder) =>
+    readdirSync(join(PROJECT_ROOT, folder))
+      .filter((name) => name.endsWith(".ts"))
+      .map((name) => join(PROJECT_ROOT, folder, name)),
+  );
   buildSync({
     entryPoints: sources,
     outdir,
+    outbase: PROJECT_ROOT,
     platform: "node",
     format: "cjs",
     target: "node22",
     logLevel: "silent",
   });
-  return { authorizer: join(outdir, "authorizer.js"), mailer: join(outdir, "mailer.js") };
+  return {
+    authorizer: join(outdir, "handlers", "authorizer.js"),
+    mailer: join(outdir, "handlers", "mailer.js"),
+  };
 }
 
 async function authorizerMicrosPerCall(bundle: HandlerBundle): Promise<number> {

@@ -3,8 +3,9 @@
 // promises under load: 200s never above burst + rate x T, the daily quota nor the per-IP limit
 // (all the load comes from one address), everything else 429 (throttle, quota) or 403 (the WAF's
 // per-IP rule), no 5xx, and exactly one email in the store per 200 (none lost, none duplicated).
+import { TOKEN_HEADER } from "../../contracts/token";
 import { parseOperationsSettings, parseSettings, type MailerSettings } from "../../infra/settings";
-import { startLocalStack } from "../local-stack";
+import { startLocalStack } from "../local-stack/start-local-stack";
 
 type LimitSettings = Pick<
   MailerSettings,
@@ -99,7 +100,7 @@ export async function runLoad(
         {
           url: stack.url,
           method: "POST",
-          headers: { authtoken: stack.token },
+          headers: { [TOKEN_HEADER]: stack.token },
           connections: scenario.connections,
           amount: scenario.requests,
           overallRate: scenario.offeredRate,

@@ -9,7 +9,8 @@ export interface ApiIdentity {
   stage: string;
 }
 
-export interface IncomingRequest {
+/** A request API Gateway matched to one of the stage's methods. */
+export interface RoutedRequest {
   method: string;
   /** The matched resource's path inside the stage: "/" for the root resource. */
   resourcePath: string;
@@ -33,7 +34,7 @@ export function methodArn(api: ApiIdentity, method: string, resourcePath: string
 
 export function tokenAuthorizerEvent(
   api: ApiIdentity,
-  request: IncomingRequest,
+  request: RoutedRequest,
   token: string,
 ): APIGatewayTokenAuthorizerEvent {
   return {
@@ -45,7 +46,7 @@ export function tokenAuthorizerEvent(
 
 export function proxyEvent(
   api: ApiIdentity,
-  request: IncomingRequest,
+  request: RoutedRequest,
   authorizer: {
     principalId: string;
     context: Record<string, string | number | boolean>;

@@ -27,7 +27,12 @@
 // DEFAULT_4XX's or DEFAULT_5XX's headers and template, as API Gateway does).
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { GATEWAY_ANSWERS, type GatewayAnswer } from "../../infra/gateway-responses";
+import {
+  GATEWAY_ANSWERS,
+  UNCUSTOMISED_ANSWERS,
+  gatewayErrorType,
+  type GatewayAnswer,
+} from "../../contracts/gateway-answers";
 import { createAuthorizerCache, type AuthorizerCache } from "./authorizer-cache";
 import { evaluateAuthorizerResult } from "./authorizer-result";
 import { createDailyQuota, type DailyQuota } from "./daily-quota";
@@ -49,17 +54,6 @@ import { createRateWindow, type RateWindow } from "./waf-rate-window";
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** Lambda's synchronous invocation payload limit (the whole event, not just the body). */
 export const LAMBDA_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
-
-/** Answers API Gateway gives that have no gateway response type of their own in the program. */
-export const LOCAL_ONLY_ANSWERS = {
-  integrationFailure: {
-    responseType: "DEFAULT_5XX",
-    statusCode: 502,
-    message: "Internal server error",
-  },
-  wafFiltered: { responseType: "WAF_FILTERED", statusCode: 403, message: "Forbidden" },
-  mockNoMatch: { responseType: "DEFAULT_5XX", statusCode: 500, message: "Internal server error" },
-} as const satisfies Record<string, GatewayAnswer>;
 
 export interface GatewayRequest {
   method: string;
@@ -94,18 +88,6 @@ export interface Gateway {
   stageOf(url: string): string | undefined;
 }
 
-const ERROR_TYPES: Record<string, string> = {
-  UNAUTHORIZED: "UnauthorizedException",
-  ACCESS_DENIED: "AccessDeniedException",
-  MISSING_AUTHENTICATION_TOKEN: "MissingAuthenticationTokenException",
-  INVALID_API_KEY: "ForbiddenException",
-  WAF_FILTERED: "ForbiddenException",
-  THROTTLED: "TooManyRequestsException",
-  QUOTA_EXCEEDED: "LimitExceededException",
-  AUTHORIZER_FAILURE: "AuthorizerConfigurationException",
-  REQUEST_TOO_LARGE: "RequestTooLargeException",
-};
-
 export function createGateway(options: GatewayOptions): Gateway {
   const { model } = options;
   const now = options.now ?? Date.now;
@@ -134,8 +116,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       headers: {
         "Content-Type": "application/json",
         ...custom?.headers,
-        "x-amzn-ErrorType":
-          ERROR_TYPES[gatewayAnswer.responseType] ?? "InternalServerErrorException",
+        "x-amzn-ErrorType": gatewayErrorType(gatewayAnswer),
       },
       body: Buffer.from(body),
       outcome,
@@ -210,7 +191,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         window = createRateWindow({ limit: rule.limit, windowSeconds: rule.windowSeconds, now });
         wafWindows.set(key, window);
       }
-      if (!window.admit()) return answer(LOCAL_ONLY_ANSWERS.wafFiltered, `waf-${rule.name}`);
+      if (!window.admit()) return answer(GATEWAY_ANSWERS.wafFiltered, `waf-${rule.name}`);
     }
 
     const route = findRoute(model.methods, target.resourcePath, request.method);
@@ -341,12 +322,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     try {
       result = await options.invoke(integration.function, event, { awsRequestId: requestId });
     } catch {
-      return answer(LOCAL_ONLY_ANSWERS.integrationFailure, `${integration.function}-failed`);
+      return answer(UNCUSTOMISED_ANSWERS.integrationFailure, `${integration.function}-failed`);
     }
     const response = toHttpResponse(result);
     if (response === undefined) {
       return answer(
-        LOCAL_ONLY_ANSWERS.integrationFailure,
+        UNCUSTOMISED_ANSWERS.integrationFailure,
         `${integration.function}-malformed-answer`,
       );
     }
@@ -361,7 +342,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           r.selectionPattern !== undefined &&
           new RegExp(`^${r.selectionPattern}$`).test(String(status)),
       ) ?? responses.find((r) => r.selectionPattern === undefined);
-    if (selected === undefined) return answer(LOCAL_ONLY_ANSWERS.mockNoMatch, "mock-no-response");
+    if (selected === undefined) return answer(UNCUSTOMISED_ANSWERS.mockNoMatch, "mock-no-response");
     return {
       statusCode: Number(selected.statusCode),
       headers: { "Content-Type": "application/json", ...selected.headers },

@@ -4,13 +4,8 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
-import { GATEWAY_ANSWERS } from "../../infra/gateway-responses";
-import {
-  MAX_PAYLOAD_BYTES,
-  LOCAL_ONLY_ANSWERS,
-  type Gateway,
-  type GatewayResponse,
-} from "./gateway";
+import { GATEWAY_ANSWERS, UNCUSTOMISED_ANSWERS } from "../../contracts/gateway-answers";
+import { MAX_PAYLOAD_BYTES, type Gateway, type GatewayResponse } from "./gateway";
 
 export const WEB_DIR = join(__dirname, "..", "..", "web");
 /** The tag in web/index.html that tells the page where the API is. */
@@ -110,7 +105,7 @@ function send(res: ServerResponse, response: GatewayResponse): void {
     res.writeHead(response.statusCode, response.headers);
   } catch {
     // A header value Node refuses (a line break from the integration): API Gateway answers 502.
-    const body = JSON.stringify({ message: LOCAL_ONLY_ANSWERS.integrationFailure.message });
+    const body = JSON.stringify({ message: UNCUSTOMISED_ANSWERS.integrationFailure.message });
     res.writeHead(502, { "Content-Type": "application/json" });
     res.end(body);
     return;

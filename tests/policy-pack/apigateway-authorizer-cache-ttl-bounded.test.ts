@@ -1,4 +1,4 @@
-import { authorizerCacheTtlBounded } from "../../policy-pack/policies/authorizer-cache-ttl-bounded";
+import { authorizerCacheTtlBounded } from "../../policy-pack/policies/apigateway-authorizer-cache-ttl-bounded";
 import { BOTH_MODES, runFixture, validateStack } from "../harness/policy";
 
 describe.each(BOTH_MODES)("apigateway-authorizer-cache-ttl-bounded in %s", (_mode, preview) => {

@@ -1,7 +1,8 @@
 // The answers API Gateway itself gives (before or instead of the mailer), with the status and
 // message AWS documents for each. The Pulumi program turns them into GatewayResponse resources
 // carrying the CORS headers, and the local gateway answers with the same table, so a browser
-// reads the same status and body from both.
+// reads the same status and body from both. What the gateway says beside them (the
+// x-amzn-ErrorType header, and the answers no gateway response type covers) is here too.
 export interface GatewayAnswer {
   /** API Gateway's gateway response type. */
   responseType: string;
@@ -41,6 +42,33 @@ export const GATEWAY_ANSWERS = {
   default4xx: { responseType: "DEFAULT_4XX", statusCode: 400, message: "Bad Request" },
   default5xx: { responseType: "DEFAULT_5XX", statusCode: 500, message: "Internal server error" },
 } as const satisfies Record<string, GatewayAnswer>;
+
+/** Answers API Gateway gives that have no gateway response type of their own in the program. */
+export const UNCUSTOMISED_ANSWERS = {
+  integrationFailure: {
+    responseType: "DEFAULT_5XX",
+    statusCode: 502,
+    message: "Internal server error",
+  },
+  mockNoMatch: { responseType: "DEFAULT_5XX", statusCode: 500, message: "Internal server error" },
+} as const satisfies Record<string, GatewayAnswer>;
+
+/** The x-amzn-ErrorType header API Gateway sends with each of its own answers. */
+const ERROR_TYPES: Record<string, string> = {
+  UNAUTHORIZED: "UnauthorizedException",
+  ACCESS_DENIED: "AccessDeniedException",
+  MISSING_AUTHENTICATION_TOKEN: "MissingAuthenticationTokenException",
+  INVALID_API_KEY: "ForbiddenException",
+  WAF_FILTERED: "ForbiddenException",
+  THROTTLED: "TooManyRequestsException",
+  QUOTA_EXCEEDED: "LimitExceededException",
+  AUTHORIZER_FAILURE: "AuthorizerConfigurationException",
+  REQUEST_TOO_LARGE: "RequestTooLargeException",
+};
+
+export function gatewayErrorType(answer: GatewayAnswer): string {
+  return ERROR_TYPES[answer.responseType] ?? "InternalServerErrorException";
+}
 
 /** The body template API Gateway renders for every gateway response. */
 export const GATEWAY_RESPONSE_TEMPLATE = '{"message":$context.error.messageString}';

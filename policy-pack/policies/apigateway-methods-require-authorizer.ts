@@ -1,4 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { allowIamSchema, type AllowIamConfig } from "./allow-iam-authorization";
 import {
   TYPES,
   UNKNOWN,
@@ -9,10 +10,6 @@ import {
   relatedThrough,
   restApiKey,
 } from "./stack-resources";
-
-export interface MethodsRequireAuthorizerConfig {
-  allowIamAuthorization: boolean;
-}
 
 const AUTHORIZER_TYPES = ["CUSTOM", "COGNITO_USER_POOLS"];
 
@@ -29,17 +26,9 @@ export const methodsRequireAuthorizer: StackValidationPolicy = {
   severity: "critical",
   remediationSteps:
     'Set `authorization: "CUSTOM"` and `authorizerId` to a token authorizer on the method (or use a Cognito authorizer). Only the CORS preflight (OPTIONS) may be open, and only with a MOCK integration.',
-  configSchema: {
-    properties: {
-      allowIamAuthorization: {
-        type: "boolean",
-        default: false,
-        description: "Whether AWS_IAM (SigV4-signed callers) counts as an authorizer.",
-      },
-    },
-  },
+  configSchema: allowIamSchema(),
   validateStack: (args, reportViolation) => {
-    const { allowIamAuthorization } = args.getConfig<MethodsRequireAuthorizerConfig>();
+    const { allowIamAuthorization } = args.getConfig<AllowIamConfig>();
     const allowed = allowIamAuthorization ? [...AUTHORIZER_TYPES, "AWS_IAM"] : AUTHORIZER_TYPES;
     for (const method of ofType(args.resources, TYPES.method)) {
       const httpMethod = read(method, "httpMethod");

@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { TYPES, describe, ofType, read, relatedThrough } from "./stack-resources";
+import { TYPES, coversStage, describe, dig, ofType, read } from "./stack-resources";
 
 /** A daily (or weekly, monthly) quota is the fail-safe on how often a public API can run. */
 export const stagesHaveUsageQuota: StackValidationPolicy = {
@@ -12,16 +12,15 @@ export const stagesHaveUsageQuota: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const plans = ofType(args.resources, TYPES.usagePlan);
     for (const stage of ofType(args.resources, TYPES.stage)) {
-      const stageName = read(stage, "stageName");
       const covering = plans.filter((plan) => {
-        if (relatedThrough(plan, "apiStages", TYPES.stage).some((dep) => dep.urn === stage.urn)) {
-          return true;
-        }
-        const apiStages = read(plan, "apiStages");
-        return (
-          Array.isArray(apiStages) &&
-          apiStages.some((entry: { stage?: unknown }) => entry?.stage === stageName)
-        );
+        const entries = read(plan, "apiStages");
+        const count = Array.isArray(entries) ? entries.length : 0;
+        return Array.from({ length: Math.max(count, 1) }, (_, index) => ({
+          stageProperty: "apiStages",
+          apiProperty: "apiStages",
+          stageName: dig(entries, index, "stage"),
+          apiId: dig(entries, index, "apiId"),
+        })).some((reference) => coversStage(plan, reference, stage));
       });
       const withQuota = covering.filter((plan) => {
         const limit = read(plan, "quotaSettings", "limit");

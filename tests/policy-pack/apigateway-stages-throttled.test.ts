@@ -1,4 +1,4 @@
-import { stagesAreThrottled } from "../../policy-pack/policies/stages-are-throttled";
+import { stagesAreThrottled } from "../../policy-pack/policies/apigateway-stages-throttled";
 import { BOTH_MODES, runFixture, validateStack } from "../harness/policy";
 
 describe.each(BOTH_MODES)("apigateway-stages-throttled in %s", (_mode, preview) => {

@@ -1,7 +1,9 @@
 // The one definition of the API's CORS answer. The mailer puts it on every response, the Pulumi
 // program puts the same values on the OPTIONS preflight and on the gateway's own error responses,
 // and the local gateway serves it too, so a browser sees the same headers everywhere.
-export const CORS_ALLOWED_HEADERS = ["authtoken", "Content-Type"] as const;
+import { TOKEN_HEADER } from "./token";
+
+export const CORS_ALLOWED_HEADERS = [TOKEN_HEADER, "Content-Type"] as const;
 export const CORS_ALLOWED_METHODS = ["POST", "OPTIONS"] as const;
 export const CORS_MAX_AGE_SECONDS = 600;
 

@@ -1,11 +1,12 @@
 // Which Chromium the browser tests drive: Debian's at /usr/bin/chromium when it is installed,
 // otherwise the build shipped inside the npm package @sparticuz/chromium, so `npm ci && npm test`
-// needs nothing outside npm.
+// needs nothing outside npm; and launching it through playwright-core.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { chromium, type Browser } from "playwright-core";
 import { PROJECT_ROOT } from "../../infra/bundle";
 
 export const SYSTEM_CHROMIUM = "/usr/bin/chromium";
@@ -117,4 +118,13 @@ export async function resolveChromium(systemPath = SYSTEM_CHROMIUM): Promise<Chr
     args: [...args, ...CLOSED_NETWORK_FLAGS],
     env: packagedFontsEnv(packaged.executablePath),
   };
+}
+
+/**
+ * Chromium headless through playwright-core (which downloads no browser of its own): Debian's
+ * when installed, otherwise the one inside the npm package @sparticuz/chromium.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const { executablePath, args, env } = await resolveChromium();
+  return chromium.launch({ executablePath, args, env: { ...process.env, ...env } });
 }

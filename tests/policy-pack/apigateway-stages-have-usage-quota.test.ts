@@ -1,4 +1,4 @@
-import { stagesHaveUsageQuota } from "../../policy-pack/policies/stages-have-usage-quota";
+import { stagesHaveUsageQuota } from "../../policy-pack/policies/apigateway-stages-have-usage-quota";
 import { BOTH_MODES, runFixture, validateStack } from "../harness/policy";
 
 describe.each(BOTH_MODES)("apigateway-stages-have-usage-quota in %s", (_mode, preview) => {
@@ -13,6 +13,18 @@ describe.each(BOTH_MODES)("apigateway-stages-have-usage-quota in %s", (_mode, pr
     expect(outcome.violations.map((v) => v.message)).toEqual([
       'Stage "prod" is not covered by a usage plan with a quota, so nothing caps how often it can run.',
       'Stage "dev" is not covered by a usage plan with a quota, so nothing caps how often it can run.',
+    ]);
+  });
+
+  it("does not count a plan on one API as covering another API's stage of the same name", async () => {
+    const run = await runFixture("bad-quota-on-other-api", preview);
+    const outcome = await validateStack(stagesHaveUsageQuota, run);
+    expect(outcome.violations).toEqual([
+      {
+        message:
+          'Stage "uncovered-prod" is not covered by a usage plan with a quota, so nothing caps how often it can run.',
+        urn: expect.stringContaining("::uncovered-prod"),
+      },
     ]);
   });
 });

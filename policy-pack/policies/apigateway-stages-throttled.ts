@@ -2,6 +2,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import {
   TYPES,
   UNKNOWN,
+  coversStage,
   describe,
   ofType,
   read,
@@ -75,13 +76,7 @@ export const stagesAreThrottled: StackValidationPolicy = {
     for (const component of ofType(args.resources, TYPES.restApiComponent)) {
       if (stages.some((stage) => stage.parent?.urn === component.urn)) continue;
       const stageName = read(component, "stageName");
-      if (
-        config.stages.length > 0 &&
-        typeof stageName === "string" &&
-        !config.stages.includes(stageName)
-      ) {
-        continue;
-      }
+      if (!isJudged(stageName, config)) continue;
       const stageWide = settings.filter(
         (setting) =>
           relatedThrough(setting, "stageName", TYPES.restApiComponent).some(
@@ -104,13 +99,7 @@ export const stagesAreThrottled: StackValidationPolicy = {
 
     for (const stage of stages) {
       const stageName = read(stage, "stageName");
-      if (
-        config.stages.length > 0 &&
-        typeof stageName === "string" &&
-        !config.stages.includes(stageName)
-      ) {
-        continue;
-      }
+      if (!isJudged(stageName, config)) continue;
       const stageWide = settings.filter(
         (setting) => appliesTo(setting, stage) && read(setting, "methodPath") === "*/*",
       );
@@ -131,25 +120,19 @@ export const stagesAreThrottled: StackValidationPolicy = {
 
 /** Whether method settings are those of this stage: through the stage, or by name on the same API. */
 function appliesTo(setting: PolicyResource, stage: PolicyResource): boolean {
-  if (relatedThrough(setting, "stageName", TYPES.stage).some((dep) => dep.urn === stage.urn)) {
-    return true;
-  }
-  // A component's outputs (`api.stage.stageName`) depend on the component, not on its child.
-  const parent = stage.parent;
-  if (
-    parent?.type === TYPES.restApiComponent &&
-    relatedThrough(setting, "stageName", TYPES.restApiComponent).some(
-      (dep) => dep.urn === parent.urn,
-    )
-  ) {
-    return true;
-  }
-  const settingStage = read(setting, "stageName");
-  const stageName = read(stage, "stageName");
+  const reference = {
+    stageProperty: "stageName",
+    apiProperty: "restApi",
+    stageName: read(setting, "stageName"),
+    apiId: read(setting, "restApi"),
+  };
+  return coversStage(setting, reference, stage);
+}
+
+/** A stage is judged unless the config names the stages to judge and this one is not among them. */
+function isJudged(stageName: unknown, config: StagesAreThrottledConfig): boolean {
   return (
-    typeof settingStage === "string" &&
-    settingStage === stageName &&
-    restApiKey(setting) === restApiKey(stage)
+    config.stages.length === 0 || typeof stageName !== "string" || config.stages.includes(stageName)
   );
 }
 

@@ -1,4 +1,4 @@
-import { sesSendNotOnWildcard } from "../../policy-pack/policies/ses-send-not-on-wildcard";
+import { sesSendNotOnWildcard } from "../../policy-pack/policies/iam-ses-send-not-on-wildcard";
 import { validateStack } from "../harness/policy";
 import { runProdStack } from "../harness/pulumi";
 

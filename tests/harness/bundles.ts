@@ -1,10 +1,10 @@
-// Test access to the local SES, and to the bundled handlers wired to it.
+// The real handler bundles for tests: built once per test file, loaded as a new Lambda container
+// loads them, with the environment a local SES needs.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildHandlers, type HandlerBundle, type HandlerName } from "../../infra/bundle";
-
-export { startLocalSes, type InboxEmail, type LocalSes } from "../../tools/local-ses";
+import type { HandlerName } from "../../contracts/functions";
+import { buildHandlers, type HandlerBundle } from "../../infra/bundle";
 
 let bundles: Promise<Record<HandlerName, HandlerBundle>> | undefined;
 

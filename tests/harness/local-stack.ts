@@ -1,10 +1,13 @@
 // Starting the local stack in this process for a test file, on free ports: the program runs under
 // mocks in jest's module registry and builds its own bundles, as `npm start` does.
-import { chromium, type Browser } from "playwright-core";
-import { resolveChromium } from "./chromium";
-import { loadInIsolation } from "../harness/pulumi";
+import { TOKEN_HEADER } from "../../contracts/token";
+import { loadInIsolation } from "./pulumi";
 import { parseSettings, type MailerSettings } from "../../infra/settings";
-import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../tools/local-stack";
+import {
+  startLocalStack,
+  type LocalStack,
+  type LocalStackOptions,
+} from "../../tools/local-stack/start-local-stack";
 
 export type LimitSettings = Pick<
   MailerSettings,
@@ -44,7 +47,7 @@ export async function startTestStack(
     logs,
     post(init = {}) {
       const headers: Record<string, string> = { ...init.headers };
-      if (init.token !== null) headers.authtoken = init.token ?? stack.token;
+      if (init.token !== null) headers[TOKEN_HEADER] = init.token ?? stack.token;
       return fetch(stack.url, { method: "POST", headers, body: init.body });
     },
   };
@@ -57,12 +60,3 @@ export function settingsOf(stack: LocalStack): MailerSettings {
 
 export const authorizerCalls = (logs: string[]) =>
   logs.filter((line) => line.startsWith("[authorizer] {")).length;
-
-/**
- * Chromium headless through playwright-core (which downloads no browser of its own): Debian's
- * when installed, otherwise the one inside the npm package @sparticuz/chromium.
- */
-export async function launchChromium(): Promise<Browser> {
-  const { executablePath, args, env } = await resolveChromium();
-  return chromium.launch({ executablePath, args, env: { ...process.env, ...env } });
-}

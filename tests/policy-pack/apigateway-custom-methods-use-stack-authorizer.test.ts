@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../tools/pulumi-mock-runner";
-import { customMethodsUseStackAuthorizer } from "../../policy-pack/policies/custom-methods-use-stack-authorizer";
+import { customMethodsUseStackAuthorizer } from "../../policy-pack/policies/apigateway-custom-methods-use-stack-authorizer";
 import { BOTH_MODES, runFixture, stackResources, validateStack } from "../harness/policy";
 
 describe.each(BOTH_MODES)(

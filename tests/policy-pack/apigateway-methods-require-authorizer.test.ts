@@ -1,4 +1,4 @@
-import { methodsRequireAuthorizer } from "../../policy-pack/policies/methods-require-authorizer";
+import { methodsRequireAuthorizer } from "../../policy-pack/policies/apigateway-methods-require-authorizer";
 import { BOTH_MODES, runFixture, validateStack } from "../harness/policy";
 import { UNKNOWN } from "../harness/pulumi";
 

@@ -1,0 +1,209 @@
+// `npm start`: the stack the Pulumi program declares, on this machine. Runs the program (index.ts)
+// under Pulumi's mocks with the stack's config (the local token as its authToken secret), reads
+// the REST API it registered (read-program.ts: resources, methods, integrations, authorizers,
+// gateway responses, stages, method settings, usage plans, WAF rate rules), runs each Lambda
+// function it points at from the function's own code folder, handler and environment, behind a
+// local gateway that applies the declared rules, with a real local SES (aws-ses-v2-local) and its
+// inbox, and serves the contact page. Nothing here knows the program's routes or limits.
+//
+// One exception to "as declared", by design: the program's allowedOrigin config (if it has one) is
+// the local page's own origin (the prod file names the production site), unless ALLOWED_ORIGIN
+// says otherwise. The local-only environment (SES endpoint, dummy credentials, region) is added
+// on top of each function's declared environment, as SAM does.
+import { PROJECT_ROOT } from "../../infra/bundle";
+import { loadStackConfig } from "../../infra/stack-config";
+import { createGateway, type Gateway } from "../local-gateway/gateway";
+import { createFrontServer } from "../local-gateway/http-server";
+import { startLambda, type LambdaContainer } from "../local-gateway/lambda-container";
+import type { GatewayModel } from "../local-gateway/model";
+import { handlerEntry, NotEmulatedError, readGatewayModel } from "../local-gateway/read-program";
+import { startLocalSes, type LocalSes } from "../local-ses";
+import { loadFresh, runProgramUnderMocks } from "../pulumi-mock-runner";
+import { LocalStackError } from "./local-stack-error";
+import { assertPortFree, close, listen } from "./ports";
+import { localProgramConfig, localToken } from "./settings";
+
+/** The stack `npm start` serves (a Pulumi stack, not an API Gateway stage). */
+export const DEFAULT_STACK = "prod";
+// The account the mocks report (getCallerIdentity); the gateway uses it in ARNs.
+const LOCAL_ACCOUNT_ID = "123456789012";
+
+export interface LocalStackOptions {
+  /** The Pulumi program to serve (a folder with a Pulumi.yaml); this project by default. */
+  programDir?: string;
+  stackName?: string;
+  /** API and page port; 0 picks a free one. */
+  port?: number;
+  /** aws-ses-v2-local's port; 0 picks a free one. */
+  sesPort?: number;
+  /** The token callers send; a random one when absent. */
+  authToken?: string;
+  /** CORS origin; defaults to the page's own origin. */
+  allowedOrigin?: string;
+  /** Config values (keys without the project prefix) over the stack file's, as `pulumi config set`. */
+  config?: Record<string, string>;
+  /** Where the gateway's and the handlers' log lines go. */
+  log?: (line: string) => void;
+  /** Loads the program's entry module afresh (a test runner passes its own). */
+  load?: (entry: string) => unknown;
+}
+
+export interface LocalStack {
+  /** The first stage's invoke URL, like a deployed stage's. */
+  url: string;
+  /** Every stage's invoke URL, by stage name. */
+  stageUrls: Record<string, string>;
+  /** The contact page. */
+  pageUrl: string;
+  /** aws-ses-v2-local's inbox page (and its JSON store at /store). */
+  inboxUrl: string;
+  token: string;
+  projectName: string;
+  /** The stack's non-secret config as the program read it (fully qualified keys). */
+  config: Record<string, string>;
+  /** What the program declared, as the gateway serves it. */
+  model: GatewayModel;
+  ses: LocalSes;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const port = options.port ?? 3000;
+  const sesPort = options.sesPort ?? 8005;
+  const programDir = options.programDir ?? PROJECT_ROOT;
+  const stackName = options.stackName ?? DEFAULT_STACK;
+  const stackConfig = loadStackConfig(programDir, stackName);
+  const { projectName } = stackConfig;
+  const token = localToken(options.authToken);
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    // Busy ports are reported before the program runs, and aws-ses-v2-local does not report them.
+    if (port !== 0) await assertPortFree(port, "PORT");
+    if (sesPort !== 0) await assertPortFree(sesPort, "SES_PORT");
+    const ses = await startLocalSes({ port: sesPort });
+    cleanups.push(() => ses.stop());
+
+    // Listen first: the page origin (and so the allowed origin) depends on the port.
+    const live: { gateway?: Gateway; apiUrl: string } = { apiUrl: "" };
+    const front = createFrontServer({
+      gateway: () => live.gateway,
+      apiUrl: () => live.apiUrl,
+      log,
+    });
+    const boundPort = await listen(front, port, "PORT");
+    cleanups.push(() => close(front));
+    const origin = `http://127.0.0.1:${boundPort}`;
+
+    const {
+      overrides,
+      secretKeys,
+      values: config,
+    } = localProgramConfig(stackConfig, {
+      origin,
+      token,
+      allowedOrigin: options.allowedOrigin,
+      config: options.config,
+    });
+
+    // A program that throws while loading (a config error) is caught here and reported after the
+    // run: thrown inside Pulumi's root Stack, it would also reject promises nobody awaits.
+    const loadFailure: { error?: unknown } = {};
+    const load = (entry: string) => {
+      try {
+        return options.load ? options.load(entry) : loadFresh(programDir, entry);
+      } catch (error) {
+        loadFailure.error = error;
+        return {};
+      }
+    };
+    const run = await runProgramUnderMocks({
+      programDir,
+      stackName,
+      preview: false,
+      config: overrides,
+      secretKeys,
+      load,
+    })
+      .then((result) => {
+        if (loadFailure.error !== undefined) throw loadFailure.error;
+        return result;
+      })
+      .catch((error: unknown) => {
+        throw new LocalStackError(`The program failed under mocks: ${messageOf(error)}`);
+      });
+    const region = config["aws:region"] ?? "us-east-1";
+    let model: GatewayModel;
+    try {
+      model = readGatewayModel(run.resources, { region, accountId: LOCAL_ACCOUNT_ID });
+    } catch (error) {
+      if (error instanceof NotEmulatedError) throw new LocalStackError(error.message);
+      throw new LocalStackError(`Cannot serve the program: ${messageOf(error)}`);
+    }
+    if (model.stages.length === 0) {
+      throw new LocalStackError("The program declares no stage (aws.apigateway.Stage) to serve.");
+    }
+
+    const localEnv = {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      AWS_ENDPOINT_URL_SES: ses.url,
+    };
+    const containers = new Map<string, LambdaContainer>();
+    await Promise.all(
+      model.functions.map(async (fn) => {
+        const entry = handlerEntry(fn);
+        const container = await startLambda({
+          name: fn.name,
+          file: entry.file,
+          exportName: entry.exportName,
+          env: { ...fn.environment, ...localEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
+          timeoutSeconds: fn.timeoutSeconds,
+          log: (line) => log(`[${fn.name}] ${line}`),
+        });
+        cleanups.push(() => container.stop());
+        containers.set(fn.name, container);
+      }),
+    );
+
+    live.gateway = createGateway({
+      model,
+      invoke: (name, event, context) => containers.get(name)!.invoke(event, context),
+    });
+    const stageUrls = Object.fromEntries(
+      model.stages.map((stage) => [stage.name, `${origin}/${stage.name}`]),
+    );
+    const url = stageUrls[model.stages[0].name];
+    live.apiUrl = url;
+
+    let stopping: Promise<void> | undefined;
+    const publicConfig = Object.fromEntries(
+      Object.entries(config).filter(([key]) => !stackConfig.secretKeys.includes(key)),
+    );
+    return {
+      url,
+      stageUrls,
+      pageUrl: `${origin}/`,
+      inboxUrl: `${ses.url}/`,
+      token,
+      projectName,
+      config: publicConfig,
+      model,
+      ses,
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
