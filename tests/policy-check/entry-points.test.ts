@@ -1,16 +1,10 @@
 // Issue 8: every way a stack can open an HTTP entry point to code, judged by the real pack over
 // the Analyzer protocol (`npm run policy`, a preview of a new stack: ids unknown). Each case has a
 // refused program and a passing one; each refusal names the resource, the route and the fix.
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { FIXTURES_DIR } from "../harness/policy";
 import { PROJECT_DIR } from "../harness/pulumi";
-
-interface CheckRun {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCheck, type CheckRun } from "../harness/policy-check-process";
 
 interface JsonReport {
   passed: boolean;
@@ -22,22 +16,7 @@ interface JsonReport {
   }>;
 }
 
-const TSX_CLI = join(PROJECT_DIR, "node_modules/tsx/dist/cli.mjs");
 const ALLOW_IAM = join(PROJECT_DIR, "tests/fixtures/policy-config/allow-iam.json");
-
-function policyCheck(...args: string[]): Promise<CheckRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [TSX_CLI, join(PROJECT_DIR, "tools/policy-check.ts"), ...args],
-      { cwd: PROJECT_DIR, timeout: 90_000 },
-      (error, stdout, stderr) => {
-        const status = error ? Number((error as { code?: unknown }).code ?? 99) : 0;
-        resolve({ status, stdout, stderr });
-      },
-    );
-  });
-}
 
 interface Case {
   fixture: string;
@@ -198,7 +177,7 @@ beforeAll(async () => {
     await Promise.all(
       CASES.slice(index, index + 2).map(([label, spec]) => {
         const args = ["--program", join(FIXTURES_DIR, spec.fixture), "--format", "json"];
-        const run = policyCheck(
+        const run = runCheck(
           ...args,
           ...(spec.config ? ["--policy-pack-config", spec.config] : []),
         );

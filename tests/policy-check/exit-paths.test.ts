@@ -12,7 +12,7 @@ import {
   startCheck,
   waitFor,
   type CheckRun,
-} from "./check-process";
+} from "../harness/policy-check-process";
 
 const fixture = (name: string) => join(FIXTURES_DIR, name);
 const workDir = mkdtempSync(join(tmpdir(), "policy-check-exit-"));

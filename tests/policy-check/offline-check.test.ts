@@ -1,13 +1,13 @@
 // `npm run policy` end to end, as CI runs it: the real program or a fixture under mocks, the real
 // pack started as the engine starts it, and the exit status and reports CI acts on.
 import { toBeValidSarifLog } from "@microsoft/jest-sarif";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { policies } from "../../policy-pack/policies";
+import { POLICY_PACK_NAME, policies } from "../../policy-pack/policies";
 import { FIXTURES_DIR } from "../harness/policy";
 import { PROJECT_DIR } from "../harness/pulumi";
+import { runCheck, type CheckRun } from "../harness/policy-check-process";
 
 expect.extend({ toBeValidSarifLog });
 declare global {
@@ -19,28 +19,7 @@ declare global {
   }
 }
 
-interface CheckRun {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-const TSX_CLI = join(PROJECT_DIR, "node_modules/tsx/dist/cli.mjs");
 const workDir = mkdtempSync(join(tmpdir(), "policy-check-"));
-
-function policyCheck(...args: string[]): Promise<CheckRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [TSX_CLI, join(PROJECT_DIR, "tools/policy-check.ts"), ...args],
-      { cwd: PROJECT_DIR, timeout: 90_000 },
-      (error, stdout, stderr) => {
-        const status = error ? Number((error as { code?: unknown }).code ?? 99) : 0;
-        resolve({ status, stdout, stderr });
-      },
-    );
-  });
-}
 
 interface JsonReport {
   passed: boolean;
@@ -57,9 +36,9 @@ const fixture = (name: string) => join(FIXTURES_DIR, name);
 
 describe("the project's own prod stack", () => {
   it("passes with no mandatory violation", async () => {
-    const run = await policyCheck();
+    const run = await runCheck();
     expect(run.stderr).toBe("");
-    expect(run.stdout).toContain("✅ mailer-api-policies@v");
+    expect(run.stdout).toContain(`✅ ${POLICY_PACK_NAME}@v`);
     expect(run.stdout).toMatch(
       /Policy check passed: 0 mandatory violations, 0 advisory warnings; \d+ resources of stack "prod"/,
     );
@@ -89,7 +68,7 @@ describe("small real programs, each judged by the right policy", () => {
   beforeAll(async () => {
     for (let index = 0; index < cases.length; index += 2) {
       const batch = cases.slice(index, index + 2).map(([name]) => {
-        const run = policyCheck("--program", fixture(name), "--format", "json");
+        const run = runCheck("--program", fixture(name), "--format", "json");
         results.set(name, run);
         return run;
       });
@@ -113,7 +92,7 @@ describe("enforcement levels from a --policy-pack-config file", () => {
   it("turns a mandatory policy advisory, so the stack passes with a warning", async () => {
     const config = join(workDir, "advisory.json");
     writeFileSync(config, JSON.stringify({ "apigateway-stages-throttled": "advisory" }));
-    const run = await policyCheck(
+    const run = await runCheck(
       "--program",
       fixture("bad-rate-limit-off"),
       "--policy-pack-config",
@@ -134,7 +113,7 @@ describe("enforcement levels from a --policy-pack-config file", () => {
         "apigateway-stages-have-usage-quota": "mandatory",
       }),
     );
-    const run = await policyCheck(
+    const run = await runCheck(
       "--program",
       fixture("good-token-authorizer"),
       "--policy-pack-config",
@@ -145,7 +124,7 @@ describe("enforcement levels from a --policy-pack-config file", () => {
   });
 
   it("accepts the example config shipped with the pack", async () => {
-    const run = await policyCheck(
+    const run = await runCheck(
       "--policy-pack-config",
       join(PROJECT_DIR, "policy-pack/policy-config.example.json"),
     );
@@ -180,7 +159,7 @@ describe("when the check cannot run, exit status 2 with a clear message", () => 
     ],
     ["an unknown format", ["--format", "yaml"], /unknown format "yaml"/],
   ])("%s", async (_label, args, message) => {
-    const run = await policyCheck(...args);
+    const run = await runCheck(...args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -194,7 +173,7 @@ describe("machine-readable reports", () => {
     const runs = await Promise.all(
       (["json", "junit", "sarif"] as const).map(async (format) => {
         const output = join(workDir, `report.${format}`);
-        const run = await policyCheck(
+        const run = await runCheck(
           "--program",
           fixture("bad-second-method-open"),
           "--format",
@@ -227,8 +206,11 @@ describe("machine-readable reports", () => {
   it("writes JUnit XML with one test case per policy and a failure for the violated one", () => {
     expect(reports.junit).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
     expect(reports.junit.match(/<testcase /g)).toHaveLength(policies.length);
+    expect(reports.junit).toContain(
+      `<testcase classname="${POLICY_PACK_NAME}" name="apigateway-methods-require-authorizer">`,
+    );
     expect(reports.junit).toMatch(
-      /<testcase classname="mailer-api-policies" name="apigateway-methods-require-authorizer">\s*<failure type="mandatory" message="Method &quot;get-items&quot; \(GET\) has authorization &quot;NONE&quot;/,
+      /name="apigateway-methods-require-authorizer">\s*<failure type="mandatory" message="Method &quot;get-items&quot; \(GET\) has authorization &quot;NONE&quot;/,
     );
     expect(reports.junit).toContain('failures="1"');
   });

@@ -1,10 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stagesHavePerIpRateLimit } from "../../policy-pack/policies/apigateway-stages-have-per-ip-rate-limit";
 import { BOTH_MODES, FIXTURES_DIR, runFixture, validateStack } from "../harness/policy";
-import { PROJECT_DIR, runProdStack } from "../harness/pulumi";
+import { runProdStack } from "../harness/pulumi";
+import { runCheck } from "../harness/policy-check-process";
 
 const NO_WEB_ACL =
   /^Stage "prod" has no AWS WAF web ACL associated with it, so nothing limits requests per client/;
@@ -78,25 +78,10 @@ describe("through the real pack", () => {
     }),
   );
 
-  function policyCheck(...args: string[]) {
-    return new Promise<{ status: number; stdout: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          join(PROJECT_DIR, "node_modules/tsx/dist/cli.mjs"),
-          join(PROJECT_DIR, "tools/policy-check.ts"),
-          ...args,
-        ],
-        { cwd: PROJECT_DIR, timeout: 90_000 },
-        (error, stdout) =>
-          resolve({ status: error ? Number((error as { code?: unknown }).code ?? 99) : 0, stdout }),
-      );
-    });
-  }
   const fixture = (name: string) => join(FIXTURES_DIR, name);
 
   it("warns, and passes, a stage without a per-IP limit by default", async () => {
-    const run = await policyCheck("--program", fixture("good-token-authorizer"));
+    const run = await runCheck("--program", fixture("good-token-authorizer"));
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
       "[advisory]  apigateway-stages-have-per-ip-rate-limit  (aws:apigateway/stage:Stage: prod)",
@@ -104,7 +89,7 @@ describe("through the real pack", () => {
   }, 120_000);
 
   it("refuses it when the pack config makes the policy mandatory", async () => {
-    const run = await policyCheck(
+    const run = await runCheck(
       "--program",
       fixture("bad-per-ip-count-only"),
       "--policy-pack-config",
@@ -126,7 +111,7 @@ describe("through the real pack", () => {
   }, 120_000);
 
   it("passes a stage with a per-IP limit even when the policy is mandatory", async () => {
-    const run = await policyCheck(
+    const run = await runCheck(
       "--program",
       fixture("good-per-ip-rate-limit"),
       "--policy-pack-config",

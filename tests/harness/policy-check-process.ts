@@ -4,7 +4,7 @@ import { execFile, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { PROJECT_DIR } from "../harness/pulumi";
+import { PROJECT_DIR } from "./pulumi";
 
 const TSX_CLI = join(PROJECT_DIR, "node_modules/tsx/dist/cli.mjs");
 const MARKER_KEY = "POLICY_CHECK_TEST_RUN";
