@@ -2,19 +2,21 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { createServer } from "node:net";
 import { MAX_BODY_BYTES } from "../../handlers/contact-message";
-import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
+import {
+  LOCAL_AWS_ENV,
+  TEST_MAILER_ENV,
+  builtHandlers,
+  loadBundledHandler,
+  loadBundledMailer,
+} from "../harness/bundles";
 import { startLocalSes, type LocalSes } from "../../tools/local-ses";
 import { authorizedPost, lastRequestId } from "../harness/proxy-event";
 
 type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
 
-const MAILER_ENV = {
-  MAIL_FROM: "website@example.com",
-  // aws-ses-v2-local keeps only the first recipient of a v1 SendEmail; several recipients are
-  // checked on the SES request itself (mailer.ses-faults.test.ts).
-  MAIL_TO: "owner@example.com",
-  ALLOWED_ORIGIN: "https://www.example.com",
-};
+// aws-ses-v2-local keeps only the first recipient of a v1 SendEmail; several recipients are
+// checked on the SES request itself (mailer.ses-faults.test.ts).
+const MAILER_ENV = TEST_MAILER_ENV;
 
 let ses: LocalSes;
 let mailer: Mailer;
@@ -22,12 +24,7 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   ses = await startLocalSes();
-  const { mailer: bundle } = await builtHandlers();
-  mailer = loadBundledHandler<Mailer>(bundle, {
-    ...LOCAL_AWS_ENV,
-    ...MAILER_ENV,
-    AWS_ENDPOINT_URL_SES: ses.url,
-  });
+  mailer = await loadBundledMailer(ses.url);
   jest.spyOn(console, "log").mockImplementation((line: string) => void logLines.push(line));
 });
 

@@ -4,7 +4,7 @@
 // refused input, and every SES request carries each field exactly once, with its own text only.
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { FIELD_LIMITS } from "../../handlers/contact-message";
-import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
+import { TEST_MAILER_ENV, loadBundledMailer } from "../harness/bundles";
 import { authorizedPost } from "../harness/proxy-event";
 import { keyCounts, startRecordingSes, type RecordingSes } from "../harness/recording-ses";
 
@@ -12,8 +12,7 @@ type Mailer = { handler: (event: unknown) => Promise<APIGatewayProxyResult> };
 
 const SEED = 0x9e3779b9;
 const EVENTS = 3000;
-const MAIL_FROM = "website@example.com";
-const MAIL_TO = "owner@example.com";
+const { MAIL_FROM, MAIL_TO } = TEST_MAILER_ENV;
 
 /** mulberry32: small, fast and deterministic, so a failure names the seed and event to replay. */
 function random(seed: number): () => number {
@@ -292,14 +291,7 @@ let mailer: Mailer;
 
 beforeAll(async () => {
   recording = await startRecordingSes();
-  const { mailer: bundle } = await builtHandlers();
-  mailer = loadBundledHandler<Mailer>(bundle, {
-    ...LOCAL_AWS_ENV,
-    MAIL_FROM,
-    MAIL_TO,
-    ALLOWED_ORIGIN: "https://www.example.com",
-    AWS_ENDPOINT_URL_SES: recording.url,
-  });
+  mailer = await loadBundledMailer(recording.url);
   jest.spyOn(console, "log").mockImplementation(() => undefined);
 });
 

@@ -2,7 +2,7 @@
 // `website` field sends nothing and gets the answer of a real send; an empty one changes nothing.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { FIELD_LIMITS } from "../../handlers/contact-message";
-import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
+import { loadBundledMailer } from "../harness/bundles";
 import { startLocalSes, type LocalSes } from "../../tools/local-ses";
 import { authorizedPost, lastRequestId } from "../harness/proxy-event";
 
@@ -18,14 +18,7 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   ses = await startLocalSes();
-  const { mailer: bundle } = await builtHandlers();
-  mailer = loadBundledHandler<Mailer>(bundle, {
-    ...LOCAL_AWS_ENV,
-    MAIL_FROM: "website@example.com",
-    MAIL_TO: "owner@example.com",
-    ALLOWED_ORIGIN: "https://www.example.com",
-    AWS_ENDPOINT_URL_SES: ses.url,
-  });
+  mailer = await loadBundledMailer(ses.url);
   jest.spyOn(console, "log").mockImplementation((line: string) => void logLines.push(line));
 });
 

@@ -3,7 +3,7 @@
 // encode (an unpaired UTF-16 surrogate) used to leave the failed request's fields at the start of
 // the next SendEmail. Checked on the wire: the raw bodies the bundled mailer sends to a local SES.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
+import { loadBundledMailer } from "../harness/bundles";
 import { authorizedPost } from "../harness/proxy-event";
 import {
   keyCounts,
@@ -19,14 +19,7 @@ let mailer: Mailer;
 
 beforeAll(async () => {
   recording = await startRecordingSes();
-  const { mailer: bundle } = await builtHandlers();
-  mailer = loadBundledHandler<Mailer>(bundle, {
-    ...LOCAL_AWS_ENV,
-    MAIL_FROM: "website@example.com",
-    MAIL_TO: "owner@example.com",
-    ALLOWED_ORIGIN: "https://www.example.com",
-    AWS_ENDPOINT_URL_SES: recording.url,
-  });
+  mailer = await loadBundledMailer(recording.url);
   jest.spyOn(console, "log").mockImplementation(() => undefined);
 });
 

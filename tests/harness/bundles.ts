@@ -3,6 +3,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { APIGatewayProxyResult } from "aws-lambda";
 import type { HandlerName } from "../../contracts/functions";
 import { buildHandlers, type HandlerBundle } from "../../infra/bundle";
 
@@ -33,4 +34,28 @@ export function loadBundledHandler<T>(bundle: HandlerBundle, env: Record<string,
     handlerModule = require(bundle.file) as T;
   });
   return handlerModule as T;
+}
+
+/** The bundled mailer's entry point, as Lambda calls it. */
+export type BundledMailer = { handler: (event: unknown) => Promise<APIGatewayProxyResult> };
+
+/** The mailer's settings in the handler tests: one sender, one recipient, one site. */
+export const TEST_MAILER_ENV = {
+  MAIL_FROM: "website@example.com",
+  MAIL_TO: "owner@example.com",
+  ALLOWED_ORIGIN: "https://www.example.com",
+};
+
+/** A new container of the bundled mailer, sending to the SES endpoint at `sesUrl`. */
+export async function loadBundledMailer(
+  sesUrl: string,
+  env: Record<string, string> = {},
+): Promise<BundledMailer> {
+  const { mailer } = await builtHandlers();
+  return loadBundledHandler<BundledMailer>(mailer, {
+    ...LOCAL_AWS_ENV,
+    ...TEST_MAILER_ENV,
+    ...env,
+    AWS_ENDPOINT_URL_SES: sesUrl,
+  });
 }
