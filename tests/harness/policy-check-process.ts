@@ -16,6 +16,18 @@ export interface CheckRun {
   marker: string;
 }
 
+/** What `npm run policy -- --format json` prints, as the tests read it. */
+export interface JsonReport {
+  passed: boolean;
+  violations: Array<{
+    policy: string;
+    enforcementLevel: string;
+    resource: string;
+    message: string;
+  }>;
+  summary: string;
+}
+
 export interface StartedCheck {
   child: ChildProcess;
   marker: string;

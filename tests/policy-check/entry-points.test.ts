@@ -4,17 +4,7 @@
 import { join } from "node:path";
 import { FIXTURES_DIR } from "../harness/policy";
 import { PROJECT_DIR } from "../harness/pulumi";
-import { runCheck, type CheckRun } from "../harness/policy-check-process";
-
-interface JsonReport {
-  passed: boolean;
-  violations: Array<{
-    policy: string;
-    enforcementLevel: string;
-    resource: string;
-    message: string;
-  }>;
-}
+import { runCheck, type CheckRun, type JsonReport } from "../harness/policy-check-process";
 
 const ALLOW_IAM = join(PROJECT_DIR, "tests/fixtures/policy-config/allow-iam.json");
 

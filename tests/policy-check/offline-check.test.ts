@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { POLICY_PACK_NAME, policies } from "../../policy-pack/policies";
 import { FIXTURES_DIR } from "../harness/policy";
 import { PROJECT_DIR } from "../harness/pulumi";
-import { runCheck, type CheckRun } from "../harness/policy-check-process";
+import { runCheck, type CheckRun, type JsonReport } from "../harness/policy-check-process";
 
 expect.extend({ toBeValidSarifLog });
 declare global {
@@ -20,17 +20,6 @@ declare global {
 }
 
 const workDir = mkdtempSync(join(tmpdir(), "policy-check-"));
-
-interface JsonReport {
-  passed: boolean;
-  violations: Array<{
-    policy: string;
-    enforcementLevel: string;
-    resource: string;
-    message: string;
-  }>;
-  summary: string;
-}
 
 const fixture = (name: string) => join(FIXTURES_DIR, name);
 
