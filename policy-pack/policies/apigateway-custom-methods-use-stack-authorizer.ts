@@ -22,6 +22,8 @@ export const customMethodsUseStackAuthorizer: StackValidationPolicy = {
   severity: "critical",
   remediationSteps:
     "Declare an aws.apigateway.Authorizer for the API and pass its `id` as the method's `authorizerId`.",
+  // No options beyond the enforcement level every policy takes.
+  configSchema: { properties: {} },
   validateStack: (args, reportViolation) => {
     const authorizers = ofType(args.resources, TYPES.authorizer);
     const methods = ofType(args.resources, TYPES.method);

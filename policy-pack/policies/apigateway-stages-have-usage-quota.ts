@@ -9,6 +9,8 @@ export const stagesHaveUsageQuota: StackValidationPolicy = {
   severity: "medium",
   remediationSteps:
     "Declare an aws.apigateway.UsagePlan with `apiStages: [{ apiId, stage: stage.stageName }]` and `quotaSettings: { limit, period }`; with apiKeySource AUTHORIZER, return the plan's key from the authorizer so every request counts.",
+  // No options beyond the enforcement level every policy takes.
+  configSchema: { properties: {} },
   validateStack: (args, reportViolation) => {
     const plans = ofType(args.resources, TYPES.usagePlan);
     for (const stage of ofType(args.resources, TYPES.stage)) {

@@ -17,6 +17,8 @@ export const sesSendNotOnWildcard: StackValidationPolicy = {
   severity: "high",
   remediationSteps:
     "Scope ses:SendEmail / ses:SendRawEmail to the sender identity's ARN (aws.ses.EmailIdentity `arn`) and add a `ses:FromAddress` condition.",
+  // No options beyond the enforcement level every policy takes.
+  configSchema: { properties: {} },
   validateStack: (args, reportViolation) => {
     const policies = [
       ...ofType(args.resources, TYPES.rolePolicy),

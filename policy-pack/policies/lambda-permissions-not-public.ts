@@ -17,6 +17,8 @@ export const lambdaPermissionsNotPublic: StackValidationPolicy = {
   severity: "critical",
   remediationSteps:
     'Grant lambda:InvokeFunction to the service that fronts the function (apigateway.amazonaws.com) with `sourceArn` set to that API\'s execution ARN (for example `${api.executionArn}/*/*`), never to "*".',
+  // No options beyond the enforcement level every policy takes.
+  configSchema: { properties: {} },
   validateStack: (args, reportViolation) => {
     for (const permission of ofType(args.resources, TYPES.lambdaPermission)) {
       const action = read(permission, "action");

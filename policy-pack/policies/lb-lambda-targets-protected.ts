@@ -14,6 +14,8 @@ export const lbLambdaTargetsProtected: StackValidationPolicy = {
   severity: "critical",
   remediationSteps:
     "Put an `authenticate-oidc` or `authenticate-cognito` action (lower `order`) before the forward in the listener or rule, and associate an aws.wafv2.WebAcl with a `rateBasedStatement` rule to the load balancer (aws.wafv2.WebAclAssociation); or front the function with the API Gateway stage instead.",
+  // No options beyond the enforcement level every policy takes.
+  configSchema: { properties: {} },
   validateStack: (args, reportViolation) => {
     const lambdaGroups = new Set(
       ofType(args.resources, TYPES.targetGroup)

@@ -8,7 +8,7 @@ import { PROJECT_DIR } from "../harness/pulumi";
 import { runProgramInChild } from "../../tools/policy-check/program-process";
 import type { RegisteredResource } from "../../tools/pulumi-mock-runner";
 import { leftBehind, runCheck } from "../harness/policy-check-process";
-import { ensureInstalled } from "./fixture-install";
+import { ensureInstalled } from "../harness/fixture-install";
 
 const OWN_DEPS = join(FIXTURES_DIR, "own-deps");
 

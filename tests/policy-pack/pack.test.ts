@@ -1,5 +1,5 @@
 // The pack as a whole: what PulumiPolicy.yaml and the CLI expect of it.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { POLICY_PACK_NAME, policies } from "../../policy-pack/policies";
@@ -37,4 +37,22 @@ it("keeps each policy in a file named by its id, tested in a file of the same na
     });
     expect(existsSync(join(PROJECT_DIR, "tests/policy-pack", `${policy.name}.test.ts`))).toBe(true);
   }
+});
+
+it("gives every policy a config schema, so its options are checked when a config is passed", () => {
+  for (const policy of policies) {
+    expect({ [policy.name]: policy.configSchema?.properties }).toEqual({
+      [policy.name]: expect.any(Object),
+    });
+  }
+});
+
+it("names the entry of every fixture program, or the language host would run the repository's", () => {
+  const fixtures = join(PROJECT_DIR, "tests/fixtures/programs");
+  const withoutMain = readdirSync(fixtures, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(fixtures, entry.name, "Pulumi.yaml"))
+    .filter((file) => existsSync(file))
+    .filter((file) => !(parse(readFileSync(file, "utf8")) as { main?: string }).main);
+  expect(withoutMain).toEqual([]);
 });
