@@ -53,6 +53,16 @@ export const UNCUSTOMISED_ANSWERS = {
   mockNoMatch: { responseType: "DEFAULT_5XX", statusCode: 500, message: "Internal server error" },
 } as const satisfies Record<string, GatewayAnswer>;
 
+/**
+ * A path outside every stage of the API. There is no deployment there, so no gateway response
+ * (and no CORS header) applies: API Gateway answers this, always.
+ */
+export const NO_SUCH_STAGE_ANSWER = {
+  statusCode: 403,
+  message: "Forbidden",
+  errorType: "ForbiddenException",
+} as const;
+
 /** The x-amzn-ErrorType header API Gateway sends with each of its own answers. */
 const ERROR_TYPES: Record<string, string> = {
   UNAUTHORIZED: "UnauthorizedException",

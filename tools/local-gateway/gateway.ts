@@ -30,6 +30,7 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import {
   GATEWAY_ANSWERS,
   UNCUSTOMISED_ANSWERS,
+  NO_SUCH_STAGE_ANSWER,
   gatewayErrorType,
   type GatewayAnswer,
 } from "../../contracts/gateway-answers";
@@ -125,9 +126,12 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   /** Outside any stage there is no deployment, so no gateway response applies. */
   const forbidden = (): GatewayResponse => ({
-    statusCode: 403,
-    headers: { "Content-Type": "application/json", "x-amzn-ErrorType": "ForbiddenException" },
-    body: Buffer.from(JSON.stringify({ message: "Forbidden" })),
+    statusCode: NO_SUCH_STAGE_ANSWER.statusCode,
+    headers: {
+      "Content-Type": "application/json",
+      "x-amzn-ErrorType": NO_SUCH_STAGE_ANSWER.errorType,
+    },
+    body: Buffer.from(JSON.stringify({ message: NO_SUCH_STAGE_ANSWER.message })),
     outcome: "no-such-stage",
   });
 
