@@ -306,18 +306,7 @@ function readIntegration(
         response.inputs.httpMethod === inputs.httpMethod,
     )
     .map((response) => {
-      const headers: Record<string, string> = {};
-      for (const [key, value] of Object.entries(record(response.inputs.responseParameters))) {
-        const header = /^method\.response\.header\.(.+)$/.exec(key)?.[1];
-        const literal = /^'(.*)'$/s.exec(String(value))?.[1];
-        if (header === undefined || literal === undefined) {
-          throw new NotEmulatedError(
-            response,
-            `the response parameter ${key} = ${String(value)} (only literal headers)`,
-          );
-        }
-        headers[header] = literal;
-      }
+      const headers = literalHeaders(response, "method.response.header.");
       const body = str(record(response.inputs.responseTemplates)["application/json"]) ?? "";
       if (/[$#]/.test(body)) {
         throw new NotEmulatedError(response, "a response template with VTL (only literal bodies)");
@@ -428,18 +417,7 @@ function readUsagePlan(plan: RegisteredResource, apiId: string): UsagePlanModel 
 }
 
 function readGatewayResponse(response: RegisteredResource): GatewayResponseModel {
-  const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(record(response.inputs.responseParameters))) {
-    const header = /^gatewayresponse\.header\.(.+)$/.exec(key)?.[1];
-    const literal = /^'(.*)'$/s.exec(String(value))?.[1];
-    if (header === undefined || literal === undefined) {
-      throw new NotEmulatedError(
-        response,
-        `the response parameter ${key} = ${String(value)} (only literal headers)`,
-      );
-    }
-    headers[header] = literal;
-  }
+  const headers = literalHeaders(response, "gatewayresponse.header.");
   const status = str(response.inputs.statusCode);
   return {
     statusCode: status === undefined ? undefined : Number(status),
@@ -505,4 +483,24 @@ function readRateRules(acl: RegisteredResource): RateBasedRuleModel[] {
         windowSeconds: num(statement.evaluationWindowSec) ?? 300,
       };
     });
+}
+
+/**
+ * The headers a response's parameters set, each a quoted literal (`'value'`) under `prefix`;
+ * anything else (a mapping from the request or the integration) is not emulated.
+ */
+function literalHeaders(response: RegisteredResource, prefix: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(record(response.inputs.responseParameters))) {
+    const header = key.startsWith(prefix) ? key.slice(prefix.length) : "";
+    const literal = /^'(.*)'$/s.exec(String(value))?.[1];
+    if (header === "" || literal === undefined) {
+      throw new NotEmulatedError(
+        response,
+        `the response parameter ${key} = ${String(value)} (only literal headers)`,
+      );
+    }
+    headers[header] = literal;
+  }
+  return headers;
 }
