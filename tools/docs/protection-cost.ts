@@ -32,9 +32,9 @@ export function protectionCostText(prodYaml: string): string {
   return [
     paragraph(
       `A normal month is the prod quota, ${quota} × 30 = ${normalMonth.toLocaleString("en-US")} ` +
-      `requests; the second column is a month in which someone sends ` +
-      `${FLOOD_REQUESTS / 1e6} million requests (WAF and the access log see them all; the quota ` +
-      `still caps the emails):`,
+        `requests; the second column is a month in which someone sends ` +
+        `${FLOOD_REQUESTS / 1e6} million requests (WAF and the access log see them all; the quota ` +
+        `still caps the emails):`,
     ),
     table(["item", "normal month", `${FLOOD_REQUESTS / 1e6} million requests`], rows),
     paragraph(
