@@ -52,7 +52,7 @@ export const curl = url.apply(
   (invokeUrl) => `curl -X POST -H "${TOKEN_HEADER}: $(pulumi config get authToken)" ${invokeUrl}`,
 );
 
-// Where the operator looks: the logs, the per-IP limit, the alarms (see README, "Operating it").
+// Where the operator looks: the logs, the per-IP limit, the alarms (docs/deploy-and-operate.md).
 export const accessLogGroup = accessLogs.logGroup.name;
 export const mailerLogGroup = functions.mailer.loggingConfig.logGroup;
 export const authorizerLogGroup = functions.authorizer.loggingConfig.logGroup;

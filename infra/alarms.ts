@@ -1,6 +1,6 @@
 // What tells the operator that something is wrong: CloudWatch alarms on the prod stage, the mailer
 // and the web ACL, notifying an SNS topic with one email subscription. Every threshold comes from
-// config (infra/settings.ts); the README explains each.
+// config (infra/settings.ts); docs/deploy-and-operate.md explains each.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "./config";

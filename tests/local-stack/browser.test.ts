@@ -8,7 +8,7 @@ import { launchChromium } from "../harness/chromium";
 import { startTestStack, type TestStack } from "../harness/local-stack";
 
 const REPORT_DIR = join(PROJECT_ROOT, "reports", "screenshots");
-// The README's pictures are refreshed on demand (UPDATE_DOCS_SCREENSHOTS=1), so that a test run
+// The pictures in docs/ are refreshed on demand (UPDATE_DOCS_SCREENSHOTS=1), so that a test run
 // leaves the checkout as it found it.
 const DOCS_DIR =
   process.env.UPDATE_DOCS_SCREENSHOTS === "1"

@@ -1,4 +1,5 @@
-// The README's cost table is computed, not typed: this recomputes it from the real prod settings.
+// The cost table of docs/abuse-resistance.md is computed, not typed: this recomputes it from the
+// real prod settings (npm run docs writes it; tests/docs/generated.test.ts keeps it current).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseOperationsSettings } from "../../infra/settings";
@@ -9,7 +10,10 @@ import {
 } from "../../infra/protection-cost";
 import { PROJECT_DIR, prodConfig, prodValue } from "../harness/pulumi";
 
-const readme = readFileSync(join(PROJECT_DIR, "README.md"), "utf8").replace(/ +/g, " ");
+const page = readFileSync(join(PROJECT_DIR, "docs", "abuse-resistance.md"), "utf8").replace(
+  / +/g,
+  " ",
+);
 const dollars = (value: number) => `$${value.toFixed(2)}`;
 
 const prod = parseOperationsSettings((key) => prodConfig.values[`mailer-api:${key}`]);
@@ -23,13 +27,13 @@ it("states each line of the table for the prod settings, in a normal month and a
   expect(normal.map((line) => line.item)).toEqual(flooded.map((line) => line.item));
   expect(normal.map((line) => line.item)).toContain("WAF web ACL");
   normal.forEach((line, index) => {
-    expect(readme).toContain(
+    expect(page).toContain(
       `| ${line.item} | ${dollars(line.dollars)} | ${dollars(flooded[index].dollars)} |`,
     );
   });
-  expect(readme).toContain(`About **${dollars(totalDollars(normal))} a month** normally`);
-  expect(readme).toContain(`**${dollars(totalDollars(flooded))}** under that flood`);
-  expect(readme).toContain(`500 × 30 = ${normalMonth.toLocaleString("en-US")} requests`);
+  expect(page).toContain(`About **${dollars(totalDollars(normal))} a month** normally`);
+  expect(page).toContain(`**${dollars(totalDollars(flooded))}** under that flood`);
+  expect(page).toContain(`500 × 30 = ${normalMonth.toLocaleString("en-US")} requests`);
 });
 
 it("costs nothing fixed without the web ACL and alarms", () => {
