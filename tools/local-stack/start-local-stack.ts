@@ -165,6 +165,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           exportName: entry.exportName,
           env: { ...fn.environment, ...localEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
           timeoutSeconds: fn.timeoutSeconds,
+          ...(fn.reservedConcurrency === undefined
+            ? {}
+            : { reservedConcurrency: fn.reservedConcurrency }),
           log: (line) => log(`[${fn.name}] ${line}`),
         });
         cleanups.push(() => container.stop());
