@@ -51,6 +51,20 @@ export const UNCUSTOMISED_ANSWERS = {
     message: "Internal server error",
   },
   mockNoMatch: { responseType: "DEFAULT_5XX", statusCode: 500, message: "Internal server error" },
+  // API Gateway could not invoke the integration's function: no permission in the function's
+  // resource policy covers the call, or Lambda throttled it (reserved concurrency). Both are 500,
+  // not the 502 of a function that ran and failed.
+  integrationNotInvoked: {
+    responseType: "INTEGRATION_FAILURE",
+    statusCode: 500,
+    message: "Internal server error",
+  },
+  // The same for the authorizer's function.
+  authorizerNotInvoked: {
+    responseType: "AUTHORIZER_CONFIGURATION_ERROR",
+    statusCode: 500,
+    message: "Internal server error",
+  },
 } as const satisfies Record<string, GatewayAnswer>;
 
 /**
@@ -73,6 +87,7 @@ const ERROR_TYPES: Record<string, string> = {
   THROTTLED: "TooManyRequestsException",
   QUOTA_EXCEEDED: "LimitExceededException",
   AUTHORIZER_FAILURE: "AuthorizerConfigurationException",
+  AUTHORIZER_CONFIGURATION_ERROR: "AuthorizerConfigurationException",
   REQUEST_TOO_LARGE: "RequestTooLargeException",
 };
 

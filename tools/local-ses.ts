@@ -1,9 +1,16 @@
 // A real local SES endpoint (aws-ses-v2-local) started in this process, with its inbox. Used by
 // the local stack and by the tests. In-process on purpose: a child started through npx would
 // outlive a killed parent.
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import startSesServer from "aws-ses-v2-local";
+import { answerOnlyOwnHostNames } from "./own-host-names";
+
+/**
+ * The header a request must carry to empty the inbox: a plain cross-site form POST cannot send
+ * one, so a page the developer visits cannot wipe the inbox.
+ */
+export const CLEAR_INBOX_HEADER = "x-local-inbox";
 
 export interface InboxEmail {
   messageId: string;
@@ -24,9 +31,19 @@ export interface LocalSes {
   stop(): Promise<void>;
 }
 
-export async function startLocalSes(options: { port?: number } = {}): Promise<LocalSes> {
+export interface LocalSesOptions {
+  port?: number;
+  /**
+   * Answer only 127.0.0.1:<port> and localhost:<port> (the local stack's inbox, which a browser
+   * can reach); tests that put a proxy in front leave it off.
+   */
+  ownHostNamesOnly?: boolean;
+}
+
+export async function startLocalSes(options: LocalSesOptions = {}): Promise<LocalSes> {
   const server: Server = await startSesServer({ host: "127.0.0.1", port: options.port ?? 0 });
   const { port } = server.address() as AddressInfo;
+  if (options.ownHostNamesOnly) answerOnlyOwnHostNames(server, refuseClearWithoutHeader);
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
@@ -37,7 +54,10 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
       return store.emails;
     },
     async clear() {
-      await fetch(`${url}/clear-store`, { method: "POST" });
+      await fetch(`${url}/clear-store`, {
+        method: "POST",
+        headers: { [CLEAR_INBOX_HEADER]: "clear" },
+      });
     },
     stop() {
       return new Promise((resolve, reject) => {
@@ -46,4 +66,13 @@ export async function startLocalSes(options: { port?: number } = {}): Promise<Lo
       });
     },
   };
+}
+
+function refuseClearWithoutHeader(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.url?.split("?")[0] !== "/clear-store" || req.headers[CLEAR_INBOX_HEADER] === "clear") {
+    return true;
+  }
+  res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8" });
+  res.end(`Emptying the inbox takes the header ${CLEAR_INBOX_HEADER}: clear\n`);
+  return false;
 }

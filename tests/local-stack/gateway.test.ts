@@ -36,6 +36,8 @@ function allow(extra: Record<string, unknown> = {}) {
 type Invoke = (event: unknown) => Promise<unknown>;
 interface Overrides {
   limits?: Record<string, number>;
+  /** Changes the program's model before the gateway serves it. */
+  adjust?: (model: GatewayModel) => GatewayModel;
   invokeAuthorizer?: Invoke;
   invokeMailer?: Invoke;
 }
@@ -64,7 +66,18 @@ function programModel(limits: Record<string, number>): Promise<GatewayModel> {
       for (const plan of model.stages.flatMap((stage) => stage.usagePlans)) {
         plan.keys = [USAGE_KEY];
       }
-      return { ...model, api: { ...model.api, id: API.apiId } };
+      // The function permissions name the API by its execution ARN.
+      const executionArn = `arn:aws:execute-api:${API.region}:${API.accountId}:${API.apiId}`;
+      const renamed = (arn: string | undefined) =>
+        arn?.replace(`${model.api.executionArn}/`, `${executionArn}/`);
+      return {
+        ...model,
+        api: { ...model.api, id: API.apiId, executionArn },
+        functions: model.functions.map((fn) => ({
+          ...fn,
+          invokeGrants: fn.invokeGrants.map((g) => ({ ...g, sourceArn: renamed(g.sourceArn) })),
+        })),
+      };
     });
     models.set(cacheKey, read);
   }
@@ -75,7 +88,8 @@ async function setup(overrides: Overrides = {}) {
   let time = Date.UTC(2026, 10, 25, 10, 0, 0);
   const authorizerEvents: APIGatewayTokenAuthorizerEvent[] = [];
   const mailerEvents: APIGatewayProxyEvent[] = [];
-  const model = await programModel(overrides.limits ?? {});
+  const read = await programModel(overrides.limits ?? {});
+  const model = overrides.adjust ? overrides.adjust(read) : read;
   const authorizerFunction = model.authorizers[0].function;
   const handlers: { invokeAuthorizer: Invoke; invokeMailer: Invoke } = {
     invokeAuthorizer: async (event) => {
@@ -374,5 +388,86 @@ describe("the proxy integration", () => {
     expect(response.statusCode).toBe(502);
     expect(json(response.body)).toEqual({ message: "Internal server error" });
     expect(response.headers["Access-Control-Allow-Origin"]).toBe(ORIGIN);
+  });
+});
+
+describe("invoke permissions and reserved concurrency, as Lambda enforces them", () => {
+  const withGrants =
+    (fnName: "authorizer" | "mailer", sourceArns: string[]) => (model: GatewayModel) => {
+      const name = fnName === "authorizer" ? model.authorizers[0].function : mailerOf(model);
+      return {
+        ...model,
+        functions: model.functions.map((fn) =>
+          fn.name !== name
+            ? fn
+            : {
+                ...fn,
+                invokeGrants: sourceArns.map((sourceArn) => ({
+                  name: "p",
+                  sourceArn,
+                  sourceAccount: undefined,
+                })),
+              },
+        ),
+      };
+    };
+  const mailerOf = (model: GatewayModel) =>
+    model.methods.flatMap((m) =>
+      m.integration.type === "AWS_PROXY" ? [m.integration.function] : [],
+    )[0];
+  const apiArn = `arn:aws:execute-api:${API.region}:${API.accountId}:${API.apiId}`;
+
+  it("serves the program's own permissions: the mailer for POST / on prod, the authorizer", async () => {
+    const { send, mailerEvents } = await setup();
+    expect((await send()).statusCode).toBe(200);
+    expect(mailerEvents).toHaveLength(1);
+  });
+
+  it.each([
+    ["no permission at all", []],
+    ["a permission for another stage", [`${apiArn}/dev/POST/`]],
+    ["a permission for another method", [`${apiArn}/prod/GET/`]],
+    [
+      "a permission for another API",
+      [`arn:aws:execute-api:${API.region}:${API.accountId}:other/*/*/*`],
+    ],
+  ])("answers 500 and never runs the mailer with %s", async (_label, arns) => {
+    const { send, mailerEvents } = await setup({ adjust: withGrants("mailer", arns) });
+    const response = await send();
+    expect(response.statusCode).toBe(500);
+    expect(json(response.body)).toEqual({ message: "Internal server error" });
+    expect(response.headers["Access-Control-Allow-Origin"]).toBe(ORIGIN);
+    expect(mailerEvents).toHaveLength(0);
+  });
+
+  it("invokes the mailer under a wildcard permission of this API", async () => {
+    const { send, mailerEvents } = await setup({
+      adjust: withGrants("mailer", [`${apiArn}/*/*/*`]),
+    });
+    // `*` matches the empty path of the root resource as well.
+    expect((await send()).statusCode).toBe(200);
+    expect(mailerEvents).toHaveLength(1);
+  });
+
+  it("answers 500 AuthorizerConfigurationException when the authorizer may not be invoked", async () => {
+    const { send, authorizerEvents, mailerEvents } = await setup({
+      adjust: withGrants("authorizer", [`${apiArn}/authorizers/someone-else`]),
+    });
+    const response = await send();
+    expect(response.statusCode).toBe(500);
+    expect(response.headers["x-amzn-ErrorType"]).toBe("AuthorizerConfigurationException");
+    expect(authorizerEvents).toHaveLength(0);
+    expect(mailerEvents).toHaveLength(0);
+  });
+
+  it("answers 500, not 502, when Lambda throttles the mailer (reserved concurrency)", async () => {
+    const { send } = await setup({
+      invokeMailer: async () => {
+        throw new LambdaInvokeError("TooManyRequestsException", "Rate Exceeded.");
+      },
+    });
+    const response = await send();
+    expect(response.statusCode).toBe(500);
+    expect(json(response.body)).toEqual({ message: "Internal server error" });
   });
 });

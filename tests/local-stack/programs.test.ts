@@ -143,3 +143,27 @@ it("refuses, in one line naming the resource, what it cannot emulate", async () 
     /^aws:apigateway\/integration:Integration "get-backend": integration type HTTP_PROXY \(not emulated by the local gateway\)$/,
   );
 }, 60_000);
+
+it("answers 500 on a route whose integration has no invoke permission, as API Gateway does", async () => {
+  await withStack("local-route-without-permission", async (stack) => {
+    const refused = await post(stack, "/contact");
+    expect(refused.status).toBe(500);
+    expect(await refused.json()).toEqual({ message: "Internal server error" });
+    expect((await post(stack, "")).status).toBe(200);
+    // Only the permitted route reached the mailer.
+    expect(await stack.ses.inbox()).toHaveLength(1);
+    expect(
+      stack.logs.some((line) => /POST \/prod\/contact -> 500 mailer-not-permitted/.test(line)),
+    ).toBe(true);
+  });
+}, 60_000);
+
+it("answers 500 AuthorizerConfigurationException when the authorizer has no invoke permission", async () => {
+  await withStack("local-authorizer-without-permission", async (stack) => {
+    const refused = await post(stack, "");
+    expect(refused.status).toBe(500);
+    expect(refused.headers.get("x-amzn-errortype")).toBe("AuthorizerConfigurationException");
+    expect(authorizerCalls(stack.logs)).toBe(0);
+    expect(await stack.ses.inbox()).toHaveLength(0);
+  });
+}, 60_000);

@@ -17,6 +17,9 @@
 //      OPTIONS too), one token bucket per method;
 //   7. the integration: AWS_PROXY invokes the function (an event over Lambda's 6 MB synchronous
 //      payload limit is refused with 413 and never reaches it), MOCK answers from its responses.
+// A function (authorizer or integration) is invoked only when its resource policy lets this API,
+// stage, method and path call it (invoke-permissions.ts), and within its reserved concurrency;
+// otherwise API Gateway cannot invoke it and answers 500.
 // Throttling and quotas come after the authorizer: AWS documents that with API keys from the
 // authorizer, API Gateway reads the key from its answer, compares it with the usage plan's keys
 // and "if there is a match, throttles the requests based on the plan's request limit and quota"
@@ -38,7 +41,8 @@ import { createAuthorizerCache, type AuthorizerCache } from "./authorizer-cache"
 import { evaluateAuthorizerResult } from "./authorizer-result";
 import { createDailyQuota, type DailyQuota } from "./daily-quota";
 import { methodArn, proxyEvent, tokenAuthorizerEvent, type ApiIdentity } from "./events";
-import { LambdaInvokeError } from "./lambda-container";
+import { grantsInvoke } from "./invoke-permissions";
+import { LambdaInvokeError, THROTTLED_BY_LAMBDA } from "./lambda-container";
 import type {
   GatewayModel,
   MethodModel,
@@ -99,6 +103,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const buckets = new Map<string, TokenBucket | "closed">();
   const quotas = new Map<string, DailyQuota>();
   const wafWindows = new Map<string, RateWindow>();
+  const functions = new Map(model.functions.map((fn) => [fn.name, fn]));
+  const executeApiArn = model.api.executionArn;
+  /** Whether the function's resource policy lets API Gateway invoke it for this caller ARN. */
+  const mayInvoke = (functionName: string, sourceArn: string): boolean => {
+    const fn = functions.get(functionName);
+    return fn !== undefined && grantsInvoke(fn.invokeGrants, sourceArn, model.api.accountId);
+  };
 
   const answer = (gatewayAnswer: GatewayAnswer, outcome: string): GatewayResponse => {
     const own = model.gatewayResponses[gatewayAnswer.responseType];
@@ -240,6 +251,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (authorizer.validationExpression && !authorizer.validationExpression.test(token)) {
         return answer(GATEWAY_ANSWERS.unauthorized, "malformed-token");
       }
+      if (!mayInvoke(authorizer.function, `${executeApiArn}/authorizers/${authorizer.id}`)) {
+        return answer(UNCUSTOMISED_ANSWERS.authorizerNotInvoked, "authorizer-not-permitted");
+      }
       const started = now();
       let result: unknown;
       try {
@@ -247,6 +261,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       } catch (error) {
         if (error instanceof LambdaInvokeError && error.errorMessage === "Unauthorized") {
           return answer(GATEWAY_ANSWERS.unauthorized, "authorizer-refused");
+        }
+        if (error instanceof LambdaInvokeError && error.errorType === THROTTLED_BY_LAMBDA) {
+          return answer(UNCUSTOMISED_ANSWERS.authorizerNotInvoked, "authorizer-throttled");
         }
         return answer(GATEWAY_ANSWERS.authorizerFailure, "authorizer-failed");
       }
@@ -322,10 +339,24 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_SYNC_PAYLOAD_BYTES) {
       return answer(GATEWAY_ANSWERS.requestTooLarge, "lambda-payload-too-large");
     }
+    // The resource path as declared (`/items/{id}`), `/` standing for the root.
+    const callerArn = `${executeApiArn}/${stage.name}/${request.method}${method.resourcePath}`;
+    if (!mayInvoke(integration.function, callerArn)) {
+      return answer(
+        UNCUSTOMISED_ANSWERS.integrationNotInvoked,
+        `${integration.function}-not-permitted`,
+      );
+    }
     let result: unknown;
     try {
       result = await options.invoke(integration.function, event, { awsRequestId: requestId });
-    } catch {
+    } catch (error) {
+      if (error instanceof LambdaInvokeError && error.errorType === THROTTLED_BY_LAMBDA) {
+        return answer(
+          UNCUSTOMISED_ANSWERS.integrationNotInvoked,
+          `${integration.function}-throttled`,
+        );
+      }
       return answer(UNCUSTOMISED_ANSWERS.integrationFailure, `${integration.function}-failed`);
     }
     const response = toHttpResponse(result);

@@ -1,6 +1,7 @@
-// A bundled handler run the way Lambda runs it: in its own container (here a worker thread) with
-// only its own environment variables, loaded once and reused, with a timeout. Errors come back as
-// Lambda reports them (errorType, errorMessage), never as the handler's stack.
+// A bundled handler run the way Lambda runs it: in containers (here worker threads), each with only
+// the function's own environment variables, loaded once and reused, running one invocation at a
+// time, never more at once than the reserved concurrency (over it: TooManyRequestsException), with
+// a timeout. Errors come back as Lambda reports them (errorType, errorMessage), never as a stack.
 import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
 
@@ -30,7 +31,15 @@ export interface LambdaOptions {
   timeoutSeconds: number;
   /** Receives each line the handler logs (its CloudWatch stream). */
   log: (line: string) => void;
+  /** The function's reserved concurrency; undefined when none is reserved. */
+  reservedConcurrency?: number;
 }
+
+/** The error Lambda gives an invoke over the function's concurrency. */
+export const THROTTLED_BY_LAMBDA = "TooManyRequestsException";
+
+/** Lambda's default concurrency per account and region. */
+const ACCOUNT_CONCURRENCY = 1000;
 
 // Plain JavaScript run inside the worker: load the bundle (the cold start), then answer invokes.
 const CONTAINER_SOURCE = `
@@ -62,8 +71,11 @@ interface Reply {
 }
 
 export async function startLambda(options: LambdaOptions): Promise<LambdaContainer> {
-  let worker: Worker | undefined;
-  let starting: Promise<Worker> | undefined;
+  // Lambda's own limit when nothing is reserved: the account's default concurrency.
+  const limit = options.reservedConcurrency ?? ACCOUNT_CONCURRENCY;
+  const idle: Worker[] = [];
+  const all = new Set<Worker>();
+  let busy = 0;
   let nextId = 1;
   const pending = new Map<
     number,
@@ -71,9 +83,11 @@ export async function startLambda(options: LambdaOptions): Promise<LambdaContain
   >();
   let stopped = false;
 
-  /** Fails the invokes running in a container that is gone, and forgets the container. */
+  /** Fails the invoke running in a container that is gone, and forgets the container. */
   const discard = (gone: Worker) => {
-    if (worker === gone) worker = undefined;
+    all.delete(gone);
+    const at = idle.indexOf(gone);
+    if (at >= 0) idle.splice(at, 1);
     for (const [id, waiter] of pending) {
       if (waiter.worker !== gone) continue;
       pending.delete(id);
@@ -90,6 +104,7 @@ export async function startLambda(options: LambdaOptions): Promise<LambdaContain
         stdout: true,
         stderr: true,
       });
+      all.add(created);
       for (const stream of [created.stdout, created.stderr]) {
         createInterface({ input: stream }).on("line", (line) => options.log(line));
       }
@@ -98,6 +113,7 @@ export async function startLambda(options: LambdaOptions): Promise<LambdaContain
           if (reply.ready) resolve(created);
           else {
             reject(new LambdaInvokeError(reply.errorType ?? "Error", reply.errorMessage ?? ""));
+            discard(created);
             void created.terminate();
           }
           return;
@@ -117,54 +133,67 @@ export async function startLambda(options: LambdaOptions): Promise<LambdaContain
       created.on("exit", () => discard(created));
     });
 
-  const container = async (): Promise<Worker> => {
-    if (worker !== undefined) return worker;
-    starting ??= spawn().finally(() => {
-      starting = undefined;
+  /** The one invocation a container runs until it answers, times out or dies. */
+  const run = (target: Worker, event: unknown, context: Record<string, unknown>) => {
+    const id = nextId++;
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(
+          new LambdaInvokeError(
+            "Sandbox.Timedout",
+            `Task timed out after ${options.timeoutSeconds.toFixed(2)} seconds`,
+          ),
+        );
+        // Lambda discards a container whose invoke timed out.
+        discard(target);
+        void target.terminate();
+      }, options.timeoutSeconds * 1000);
+      pending.set(id, {
+        worker: target,
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      target.postMessage({ id, event, context: { ...context, functionName: options.name } });
     });
-    worker = await starting;
-    return worker;
   };
 
-  await container();
+  // The first cold start happens now, so a bundle that cannot load stops the stack at start
+  // (a function Lambda may never run is not started).
+  if (limit > 0) idle.push(await spawn());
 
   return {
     async invoke(event, context = {}) {
       if (stopped) throw new LambdaInvokeError("Runtime.Stopped", "the function is stopped");
-      const target = await container();
-      const id = nextId++;
-      return new Promise<unknown>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(
-            new LambdaInvokeError(
-              "Sandbox.Timedout",
-              `Task timed out after ${options.timeoutSeconds.toFixed(2)} seconds`,
-            ),
-          );
-          // Lambda discards a container whose invoke timed out.
-          discard(target);
-          void target.terminate();
-        }, options.timeoutSeconds * 1000);
-        pending.set(id, {
-          worker: target,
-          resolve: (value) => {
-            clearTimeout(timer);
-            resolve(value);
-          },
-          reject: (error) => {
-            clearTimeout(timer);
-            reject(error);
-          },
-        });
-        target.postMessage({ id, event, context: { ...context, functionName: options.name } });
-      });
+      if (busy >= limit) {
+        throw new LambdaInvokeError(THROTTLED_BY_LAMBDA, "Rate Exceeded.");
+      }
+      busy += 1;
+      try {
+        const target = idle.pop() ?? (await spawn());
+        const answer = await run(target, event, context);
+        if (all.has(target) && !stopped) idle.push(target);
+        return answer;
+      } finally {
+        busy -= 1;
+      }
     },
     async stop() {
       stopped = true;
-      const current = worker;
-      worker = undefined;
-      if (current !== undefined) await current.terminate();
+      const running = [...all];
+      all.clear();
+      idle.length = 0;
+      for (const [id, waiter] of pending) {
+        pending.delete(id);
+        waiter.reject(new LambdaInvokeError("Runtime.Stopped", "the function is stopped"));
+      }
+      await Promise.all(running.map((worker) => worker.terminate()));
     },
   };
 }

@@ -19,6 +19,18 @@ export interface LambdaFunctionModel {
   timeoutSeconds: number;
   /** As declared (secret values unwrapped). */
   environment: Record<string, string>;
+  /** Its reserved concurrency; undefined when none is reserved. */
+  reservedConcurrency: number | undefined;
+  /** The statements of its resource policy that let API Gateway invoke it. */
+  invokeGrants: InvokeGrant[];
+}
+
+export interface InvokeGrant {
+  /** The Pulumi name of the aws.lambda.Permission. */
+  name: string;
+  /** The ArnLike pattern the caller's ARN must match; undefined: any caller of the principal. */
+  sourceArn: string | undefined;
+  sourceAccount: string | undefined;
 }
 
 export interface TokenAuthorizerModel {
@@ -100,6 +112,8 @@ export interface GatewayModel {
     region: string;
     accountId: string;
     apiKeySource: "HEADER" | "AUTHORIZER";
+    /** `arn:aws:execute-api:{region}:{account}:{api id}`: what invoke permissions name. */
+    executionArn: string;
   };
   stages: StageModel[];
   methods: MethodModel[];

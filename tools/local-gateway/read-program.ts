@@ -4,10 +4,12 @@
 // never a silent skip.
 import { join } from "node:path";
 import type { RegisteredResource } from "../pulumi-mock-runner";
+import { readInvokeGrants } from "./invoke-permissions";
 import type {
   GatewayModel,
   GatewayResponseModel,
   IntegrationModel,
+  InvokeGrant,
   LambdaFunctionModel,
   MethodModel,
   MethodThrottleModel,
@@ -112,7 +114,7 @@ export function readGatewayModel(
         `a URI that is no Lambda function of the program (${String(uri)})`,
       );
     }
-    entry.model ??= readFunction(entry.resource);
+    entry.model ??= readFunction(entry.resource, readInvokeGrants(resources, entry.resource));
     return entry.model.name;
   };
 
@@ -189,7 +191,15 @@ export function readGatewayModel(
     throw new NotEmulatedError(api, `apiKeySource ${apiKeySource}`);
   }
   return {
-    api: { id: apiId, name: api.name, apiKeySource, ...options },
+    api: {
+      id: apiId,
+      name: api.name,
+      apiKeySource,
+      ...options,
+      executionArn:
+        str(api.outputs.executionArn) ??
+        `arn:aws:execute-api:${options.region}:${options.accountId}:${apiId}`,
+    },
     stages,
     methods,
     authorizers,
@@ -223,7 +233,7 @@ function resourcePaths(
   return paths;
 }
 
-function readFunction(fn: RegisteredResource): LambdaFunctionModel {
+function readFunction(fn: RegisteredResource, invokeGrants: InvokeGrant[]): LambdaFunctionModel {
   const inputs = fn.inputs;
   const code = record(inputs.code);
   if (typeof code.path !== "string" || code.archive !== true) {
@@ -235,6 +245,7 @@ function readFunction(fn: RegisteredResource): LambdaFunctionModel {
   const handler = str(inputs.handler) ?? "";
   if (!/^[\w./-]+\.\w+$/.test(handler)) throw new NotEmulatedError(fn, `handler "${handler}"`);
   const variables = record(record(inputs.environment).variables);
+  const reserved = num(inputs.reservedConcurrentExecutions);
   return {
     name: fn.name,
     codeDir: code.path,
@@ -242,6 +253,9 @@ function readFunction(fn: RegisteredResource): LambdaFunctionModel {
     runtime,
     timeoutSeconds: num(inputs.timeout) ?? 3,
     environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+    // -1 is the provider's "no reservation".
+    reservedConcurrency: reserved === undefined || reserved < 0 ? undefined : reserved,
+    invokeGrants,
   };
 }
 

@@ -18,6 +18,7 @@ import { startLambda, type LambdaContainer } from "../local-gateway/lambda-conta
 import type { GatewayModel } from "../local-gateway/model";
 import { handlerEntry, NotEmulatedError, readGatewayModel } from "../local-gateway/read-program";
 import { startLocalSes, type LocalSes } from "../local-ses";
+import { answerOnlyOwnHostNames } from "../own-host-names";
 import { loadFresh, runProgramUnderMocks } from "../pulumi-mock-runner";
 import { LocalStackError } from "./local-stack-error";
 import { assertPortFree, close, listen } from "./ports";
@@ -85,7 +86,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Busy ports are reported before the program runs, and aws-ses-v2-local does not report them.
     if (port !== 0) await assertPortFree(port, "PORT");
     if (sesPort !== 0) await assertPortFree(sesPort, "SES_PORT");
-    const ses = await startLocalSes({ port: sesPort });
+    const ses = await startLocalSes({ port: sesPort, ownHostNamesOnly: true });
     cleanups.push(() => ses.stop());
 
     // Listen first: the page origin (and so the allowed origin) depends on the port.
@@ -96,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
     });
     const boundPort = await listen(front, port, "PORT");
+    answerOnlyOwnHostNames(front);
     cleanups.push(() => close(front));
     const origin = `http://127.0.0.1:${boundPort}`;
 
@@ -165,6 +167,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           exportName: entry.exportName,
           env: { ...fn.environment, ...localEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
           timeoutSeconds: fn.timeoutSeconds,
+          ...(fn.reservedConcurrency === undefined
+            ? {}
+            : { reservedConcurrency: fn.reservedConcurrency }),
           log: (line) => log(`[${fn.name}] ${line}`),
         });
         cleanups.push(() => container.stop());
