@@ -1,4 +1,6 @@
 // mailer-api: a token-protected, rate-limited "send an email" API for a static website.
+import * as pulumi from "@pulumi/pulumi";
+import { siteSetupText } from "./contracts/site";
 import { TOKEN_HEADER } from "./contracts/token";
 import { createAccessLogs } from "./infra/access-logs";
 import { createAlarms } from "./infra/alarms";
@@ -51,6 +53,13 @@ export const mailFrom = settings.mailFrom;
 export const curl = url.apply(
   (invokeUrl) => `curl -X POST -H "${TOKEN_HEADER}: $(pulumi config get authToken)" ${invokeUrl}`,
 );
+
+// Your own site (docs "Use it on your own site"): what to paste, and the token to publish with the
+// page. `pulumi stack output siteSetup`; `pulumi stack output siteToken --show-secrets`.
+export const siteSetup = url.apply((apiUrl) =>
+  siteSetupText({ apiUrl, allowedOrigin: settings.allowedOrigin }),
+);
+export const siteToken = pulumi.secret(settings.siteToken);
 
 // Where the operator looks: the logs, the per-IP limit, the alarms (see README, "Operating it").
 export const accessLogGroup = accessLogs.logGroup.name;
