@@ -35,6 +35,7 @@ export async function startTestStack(
   const stack = await startLocalStack({
     port: 0,
     sesPort: 0,
+    sitePort: 0,
     config: Object.fromEntries(Object.entries(limits).map(([key, value]) => [key, String(value)])),
     allowedOrigin,
     log: (line) => logs.push(line),
