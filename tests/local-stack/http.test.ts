@@ -136,6 +136,7 @@ describe("the local stack with the prod stack's settings", () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: "The body is not valid JSON" });
     expect(response.headers.get("access-control-allow-origin")).toBe(stack.settings.allowedOrigin);
+    expect(response.headers.get("access-control-expose-headers")).toBe("Retry-After");
     expect(await stack.ses.inbox()).toHaveLength(0);
   });
 
