@@ -141,13 +141,14 @@ export function validateAuthToken(key: (typeof SECRET_KEYS)[number], token: stri
       `pulumi config set --secret ${key} "$(openssl rand -hex 32)"`,
     );
   }
-  // Length alone does not make a token hard to guess: refuse the obviously weak ones (one
-  // repeated character, a short pattern). openssl rand -hex 32 gives 256 bits, 16 distinct digits.
+  // Length alone does not make a token hard to guess, and no check can measure a token's
+  // randomness: this one only refuses the obviously weak (one repeated character, a pattern of
+  // few characters). openssl rand -hex 32 gives 256 bits in 16 distinct digits.
   const distinct = new Set(token).size;
   if (distinct < MIN_AUTH_TOKEN_DISTINCT_CHARACTERS) {
     throw new ConfigError(
       key,
-      `the token is too weak: ${distinct} distinct characters, at least ${MIN_AUTH_TOKEN_DISTINCT_CHARACTERS} are required (a token needs at least 128 bits of entropy)`,
+      `the token has only ${distinct} distinct characters; at least ${MIN_AUTH_TOKEN_DISTINCT_CHARACTERS} are required (this catches only obviously weak tokens: make a random one)`,
       `pulumi config set --secret ${key} "$(openssl rand -hex 32)"`,
     );
   }
