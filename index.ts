@@ -32,7 +32,11 @@ createUsagePlan({ settings, restApi: api.restApi, stage, apiKey: usageApiKey });
 const perIpRateLimit =
   settings.perIpRateLimit === undefined
     ? undefined
-    : createPerIpRateLimit(stage, settings.perIpRateLimit);
+    : createPerIpRateLimit(stage, {
+        perIpRateLimit: settings.perIpRateLimit,
+        botChallenge: settings.botChallenge,
+        allowedOrigin: settings.allowedOrigin,
+      });
 const alarms =
   settings.alarmEmail === undefined
     ? undefined
@@ -56,10 +60,19 @@ export const curl = url.apply(
 
 // Your own site (docs "Use it on your own site"): what to paste, and the token to publish with the
 // page. `pulumi stack output siteSetup`; `pulumi stack output siteToken --show-secrets`.
-export const siteSetup = url.apply((apiUrl) =>
-  siteSetupText({ apiUrl, allowedOrigin: settings.allowedOrigin }),
+const challengeScriptUrl = perIpRateLimit?.challengeScriptUrl;
+export const siteSetup = pulumi.all([url, challengeScriptUrl ?? ""]).apply(([apiUrl, scriptUrl]) =>
+  siteSetupText({
+    apiUrl,
+    allowedOrigin: settings.allowedOrigin,
+    ...(scriptUrl && settings.botChallenge !== "none"
+      ? { botChallenge: { kind: settings.botChallenge, scriptUrl } }
+      : {}),
+  }),
 );
 export const siteToken = pulumi.secret(settings.siteToken);
+/** AWS WAF's JavaScript integration script (botChallenge on), or null. */
+export const botChallengeScriptUrl = challengeScriptUrl ?? null;
 
 // Where the operator looks: the logs, the per-IP limit, the alarms (see README, "Operating it").
 export const accessLogGroup = accessLogs.logGroup.name;
@@ -68,3 +81,8 @@ export const authorizerLogGroup = functions.authorizer.loggingConfig.logGroup;
 export const webAclArn = perIpRateLimit?.webAcl.arn ?? null;
 export const alarmTopicArn = alarms?.topic.arn ?? null;
 export const alarmNames = alarms ? alarms.alarms.map((alarm) => alarm.name) : [];
+
+// The CAPTCHA JavaScript API's key, for the page's mailer-captcha-key tag (botChallenge captcha).
+export const captchaApiKey = perIpRateLimit?.captchaApiKey
+  ? pulumi.secret(perIpRateLimit.captchaApiKey.apiKey)
+  : null;

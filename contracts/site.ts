@@ -12,12 +12,20 @@ export const TOKEN_SOURCE_META = "mailer-token";
 export const PUBLISHED_TOKEN_FILE = "mailer-token.txt";
 /** TOKEN_SOURCE_META's value for a private form: the visitor types the token. */
 export const TYPED_TOKEN = "typed";
+/** The meta tag that turns on the page's AWS WAF integration: "challenge" or "captcha". */
+export const BOT_CHALLENGE_META = "mailer-bot-challenge";
+/** The meta tag holding the CAPTCHA JavaScript API's key (botChallenge captcha). */
+export const CAPTCHA_KEY_META = "mailer-captcha-key";
+/** The header AWS WAF reads a token from on a cross-origin call (the cookie is not sent). */
+export const WAF_TOKEN_HEADER = "x-aws-waf-token";
 
 export interface SiteSetup {
   /** The stage's invoke URL. */
   apiUrl: string;
   /** The stack's allowedOrigin config. */
   allowedOrigin: string;
+  /** When botChallenge is on: its kind and AWS WAF's JavaScript integration script. */
+  botChallenge?: { kind: "challenge" | "captcha"; scriptUrl: string };
 }
 
 /**
@@ -40,6 +48,23 @@ export function siteSetupText(setup: SiteSetup): string {
     `   pulumi stack output siteToken --show-secrets > ${PUBLISHED_TOKEN_FILE}`,
     `   The page fetches it when a visitor presses Send and sends it in the ${TOKEN_HEADER} header.`,
     `3. ${origin}`,
+    ...botChallengeLines(setup.botChallenge),
     "",
   ].join("\n");
+}
+
+function botChallengeLines(bot: SiteSetup["botChallenge"]): string[] {
+  if (bot === undefined) return [];
+  return [
+    `4. botChallenge is ${bot.kind}: in the page's <head>, before contact.js, AWS WAF's script and`,
+    "   the tag that tells the page to use it:",
+    `   <script src="${bot.scriptUrl}" defer></script>`,
+    `   <meta name="${BOT_CHALLENGE_META}" content="${bot.kind}" />`,
+    ...(bot.kind === "captcha"
+      ? [
+          `   <meta name="${CAPTCHA_KEY_META}" content="<the key>" />, the key printed by:`,
+          "   pulumi stack output captchaApiKey --show-secrets",
+        ]
+      : []),
+  ];
 }

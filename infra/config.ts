@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sha256Hex } from "../handlers/token-check";
 import {
+  checkBotChallengeOrigin,
   ConfigError,
   parseOperationsSettings,
   parseSettings,
@@ -24,6 +25,7 @@ export function readStackSettings(): StackSettings {
   return failWithConfigMessage(() => {
     const settings = parseSettings((key) => config.get(key));
     const operations = parseOperationsSettings((key) => config.get(key));
+    checkBotChallengeOrigin(operations.botChallenge, settings.allowedOrigin);
     // requireSecret fails with the CLI's own message when the token was never set.
     config.requireSecret("authToken");
     const token = validateAuthToken("authToken", readSecret(config, "authToken"));

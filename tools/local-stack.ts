@@ -2,7 +2,12 @@
 // file only reads the environment, prints where everything is and stops on Ctrl-C.
 import { PUBLISHED_TOKEN_FILE } from "../contracts/site";
 import { ConfigError } from "../infra/settings";
-import { describeCurls, describeLimits, describeRoutes } from "./local-stack/banner";
+import {
+  describeCurls,
+  describeLimits,
+  describeNotEmulated,
+  describeRoutes,
+} from "./local-stack/banner";
 import { LocalStackError } from "./local-stack/local-stack-error";
 import { readLocalStackEnvironment } from "./local-stack/settings";
 import { DEFAULT_STACK, startLocalStack } from "./local-stack/start-local-stack";
@@ -22,6 +27,7 @@ async function main(): Promise<void> {
       `  Token         ${stack.token}${process.env.AUTH_TOKEN ? " (from AUTH_TOKEN)" : " (random; set AUTH_TOKEN to choose it)"}`,
       "",
       ...describeLimits(stack.model),
+      ...describeNotEmulated(stack.model),
       "",
       ...describeCurls(stack),
       "",

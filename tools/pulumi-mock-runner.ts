@@ -112,6 +112,14 @@ function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>
       return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`, name };
     case "aws:iam/role:Role":
       return { arn: `arn:aws:iam::${account}:role/${name}`, name };
+    case "aws:wafv2/webAcl:WebAcl":
+      // The JavaScript integration's base URL, in the shape AWS gives it (ends with a slash).
+      return {
+        ...common,
+        applicationIntegrationUrl: `https://0a1b2c3d4e5f.${region}.sdk.awswaf.com/0a1b2c3d4e5f/6a7b8c9d0e1f/`,
+      };
+    case "aws:wafv2/apiKey:ApiKey":
+      return { ...common, apiKey: `${name}-generated-key` };
     default:
       return common;
   }

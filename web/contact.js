@@ -24,8 +24,52 @@
     tokenInput.required = true;
   }
 
+  // AWS WAF's bot check, when the stack's botChallenge is on: the page loads AWS WAF's script
+  // (its <script> tag) and sends the WAF token it gets in the x-aws-waf-token header.
+  const botMeta = document.querySelector('meta[name="mailer-bot-challenge"]');
+  const botChallenge = botMeta ? botMeta.content.trim() : "";
+  const captchaKeyMeta = document.querySelector('meta[name="mailer-captcha-key"]');
+  const captchaBox = document.getElementById("bot-check");
+  let captchaSolved = false;
+
   /** Why the site's published token cannot be used, in words for the visitor. */
   class SetupError extends Error {}
+  /** Why AWS WAF's bot check gave no token, in words for the visitor. */
+  class BotCheckError extends Error {}
+
+  /** AWS WAF's token for this browser (botChallenge on), or undefined. */
+  async function wafToken() {
+    if (botChallenge !== "challenge" && botChallenge !== "captcha") return undefined;
+    if (botChallenge === "captcha" && !captchaSolved) return solveCaptcha();
+    if (!window.AwsWafIntegration) throw new BotCheckError("The bot check did not load.");
+    try {
+      return await window.AwsWafIntegration.getToken();
+    } catch {
+      throw new BotCheckError("The bot check did not answer.");
+    }
+  }
+
+  function solveCaptcha() {
+    if (!window.AwsWafCaptcha || !captchaKeyMeta) {
+      return Promise.reject(new BotCheckError("The puzzle did not load."));
+    }
+    show("", "Please solve the puzzle below; your message is sent once it is solved.");
+    captchaBox.hidden = false;
+    return new Promise(function (resolve, reject) {
+      window.AwsWafCaptcha.renderCaptcha(captchaBox, {
+        apiKey: captchaKeyMeta.content,
+        onSuccess: function (token) {
+          captchaSolved = true;
+          captchaBox.hidden = true;
+          captchaBox.replaceChildren();
+          resolve(token);
+        },
+        onError: function () {
+          reject(new BotCheckError("The puzzle could not be completed."));
+        },
+      });
+    });
+  }
 
   // The token file, on this page's own origin only: a page copied to another site must not
   // send its visitors' messages with a token fetched from elsewhere.
@@ -106,14 +150,33 @@
         `The contact form is not set up: ${error.message}. Your message was not sent; please tell the site's owner.`,
       ];
     }
+    const headers = { "Content-Type": "application/json", authtoken: token };
+    try {
+      const waf = await wafToken();
+      if (waf !== undefined) headers["x-aws-waf-token"] = waf;
+    } catch (error) {
+      if (!(error instanceof BotCheckError)) throw error;
+      return [
+        "error",
+        `${error.message} Your message was not sent; please reload the page and try again.`,
+      ];
+    }
     let response;
     try {
       response = await fetch(apiUrl, {
         method: "POST",
-        headers: { "Content-Type": "application/json", authtoken: token },
+        headers: headers,
         body: JSON.stringify(payload),
       });
     } catch {
+      if (botChallenge !== "") {
+        // AWS WAF's own Challenge and CAPTCHA answers carry no CORS headers: fetch rejects them.
+        captchaSolved = false;
+        return [
+          "error",
+          "The API could not be reached, or its bot check refused this browser. Check your connection, reload the page and try again.",
+        ];
+      }
       return ["error", "The API could not be reached. Check your connection and try again."];
     }
     if (response.ok) return ["success", "Thank you! Your message was sent."];
