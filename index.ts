@@ -73,6 +73,10 @@ export const siteSetup = pulumi.all([url, challengeScriptUrl ?? ""]).apply(([api
 export const siteToken = pulumi.secret(settings.siteToken);
 /** AWS WAF's JavaScript integration script (botChallenge on), or null. */
 export const botChallengeScriptUrl = challengeScriptUrl ?? null;
+/** The CAPTCHA JavaScript API's key, for the page's mailer-captcha-key tag (botChallenge captcha). */
+export const captchaApiKey = perIpRateLimit?.captchaApiKey
+  ? pulumi.secret(perIpRateLimit.captchaApiKey.apiKey)
+  : null;
 
 // Where the operator looks: the logs, the per-IP limit, the alarms (see README, "Operating it").
 export const accessLogGroup = accessLogs.logGroup.name;
@@ -81,8 +85,3 @@ export const authorizerLogGroup = functions.authorizer.loggingConfig.logGroup;
 export const webAclArn = perIpRateLimit?.webAcl.arn ?? null;
 export const alarmTopicArn = alarms?.topic.arn ?? null;
 export const alarmNames = alarms ? alarms.alarms.map((alarm) => alarm.name) : [];
-
-// The CAPTCHA JavaScript API's key, for the page's mailer-captcha-key tag (botChallenge captcha).
-export const captchaApiKey = perIpRateLimit?.captchaApiKey
-  ? pulumi.secret(perIpRateLimit.captchaApiKey.apiKey)
-  : null;
