@@ -36,11 +36,15 @@ export async function startTestStack(
     port: 0,
     sesPort: 0,
     sitePort: 0,
-    config: Object.fromEntries(Object.entries(limits).map(([key, value]) => [key, String(value)])),
     allowedOrigin,
     log: (line) => logs.push(line),
     load: loadInIsolation,
     ...options,
+    // The limits and the options' config together (the options' win for the same key).
+    config: {
+      ...Object.fromEntries(Object.entries(limits).map(([key, value]) => [key, String(value)])),
+      ...options.config,
+    },
   });
   return {
     ...stack,

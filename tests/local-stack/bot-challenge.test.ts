@@ -25,6 +25,7 @@ beforeAll(async () => {
   site = createSiteServer(() => files);
   siteOrigin = `http://127.0.0.1:${await listen(site, 0, "SITE_PORT")}`;
   [stack, browser] = await Promise.all([
+    // A throttle out of the way, so that only the WAF rules refuse.
     startTestStack({ rateLimit: 100, burstLimit: 100 }, siteOrigin, {
       config: { botChallenge: "challenge", perIpRateLimit: String(PER_IP) },
     }),
