@@ -37,10 +37,10 @@ export function siteSetupText(setup: SiteSetup): string {
   const origin =
     setup.allowedOrigin === "*"
       ? 'allowedOrigin is "*": any site may call the API. Set it to your site\'s origin:\n' +
-        "  pulumi config set allowedOrigin https://www.your-shop.example && pulumi up"
+        "   pulumi config set allowedOrigin https://www.your-shop.example && pulumi up"
       : `allowedOrigin is ${setup.allowedOrigin}: the page must be served from exactly that origin\n` +
-        "  (scheme, host and port), or browsers refuse the API's answers. To change it:\n" +
-        "  pulumi config set allowedOrigin <your site's origin> && pulumi up";
+        "   (scheme, host and port), or browsers refuse the API's answers. To change it:\n" +
+        "   pulumi config set allowedOrigin <your site's origin> && pulumi up";
   return [
     "1. In your contact page's <head> (web/index.html), the API's URL:",
     `   <meta name="${API_URL_META}" content="${setup.apiUrl}" />`,
