@@ -1,4 +1,6 @@
 // mailer-api: a token-protected, rate-limited "send an email" API for a static website.
+import * as pulumi from "@pulumi/pulumi";
+import { siteSetupText } from "./contracts/site";
 import { TOKEN_HEADER } from "./contracts/token";
 import { createAccessLogs } from "./infra/access-logs";
 import { createAlarms } from "./infra/alarms";
@@ -30,7 +32,11 @@ createUsagePlan({ settings, restApi: api.restApi, stage, apiKey: usageApiKey });
 const perIpRateLimit =
   settings.perIpRateLimit === undefined
     ? undefined
-    : createPerIpRateLimit(stage, settings.perIpRateLimit);
+    : createPerIpRateLimit(stage, {
+        perIpRateLimit: settings.perIpRateLimit,
+        botChallenge: settings.botChallenge,
+        allowedOrigin: settings.allowedOrigin,
+      });
 const alarms =
   settings.alarmEmail === undefined
     ? undefined
@@ -51,6 +57,26 @@ export const mailFrom = settings.mailFrom;
 export const curl = url.apply(
   (invokeUrl) => `curl -X POST -H "${TOKEN_HEADER}: $(pulumi config get authToken)" ${invokeUrl}`,
 );
+
+// Your own site (docs/deploy-and-operate.md, "Use it on your own site"): what to paste, and the token to publish with the
+// page. `pulumi stack output siteSetup`; `pulumi stack output siteToken --show-secrets`.
+const challengeScriptUrl = perIpRateLimit?.challengeScriptUrl;
+export const siteSetup = pulumi.all([url, challengeScriptUrl ?? ""]).apply(([apiUrl, scriptUrl]) =>
+  siteSetupText({
+    apiUrl,
+    allowedOrigin: settings.allowedOrigin,
+    ...(scriptUrl && settings.botChallenge !== "none"
+      ? { botChallenge: { kind: settings.botChallenge, scriptUrl } }
+      : {}),
+  }),
+);
+export const siteToken = pulumi.secret(settings.siteToken);
+/** AWS WAF's JavaScript integration script (botChallenge on), or null. */
+export const botChallengeScriptUrl = challengeScriptUrl ?? null;
+/** The CAPTCHA JavaScript API's key, for the page's mailer-captcha-key tag (botChallenge captcha). */
+export const captchaApiKey = perIpRateLimit?.captchaApiKey
+  ? pulumi.secret(perIpRateLimit.captchaApiKey.apiKey)
+  : null;
 
 // Where the operator looks: the logs, the per-IP limit, the alarms (docs/deploy-and-operate.md).
 export const accessLogGroup = accessLogs.logGroup.name;

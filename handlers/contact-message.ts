@@ -21,6 +21,12 @@ type ContactField = keyof typeof FIELD_LIMITS;
 const CONTACT_FIELDS = Object.keys(FIELD_LIMITS) as ContactField[];
 /** Fields that end up in an email header: no line breaks allowed (header injection). */
 const HEADER_FIELDS: readonly ContactField[] = ["name", "email", "subject"];
+/**
+ * An RFC 2047 encoded word, `=?charset?encoding?text?=`, in any shape: a mail client decodes it
+ * in a header, so "=?utf-8?b?...?=" could display another sender or carry a line break, and in
+ * an address's local part send the owner's answer elsewhere. Read as: "=?", anything, "?=".
+ */
+const ENCODED_WORD = /=\?[\s\S]*\?=/;
 
 export interface ContactMessage {
   name?: string;
@@ -102,6 +108,12 @@ export function validateContactMessage(value: unknown): ContactMessage {
     }
     if (HEADER_FIELDS.includes(field) && /[\r\n]/.test(fieldValue)) {
       throw new HttpError(400, `Field "${field}" must not contain line breaks`);
+    }
+    if (HEADER_FIELDS.includes(field) && ENCODED_WORD.test(fieldValue)) {
+      throw new HttpError(
+        400,
+        `Field "${field}" must not contain an RFC 2047 encoded word (=?...?=)`,
+      );
     }
     const unicodeProblem = findUnicodeProblem(field, fieldValue);
     if (unicodeProblem !== undefined) {

@@ -11,10 +11,29 @@ export function isHoneypotFilled(contact: ContactMessage | null): boolean {
 }
 
 /**
- * An id shaped like the MessageId SES returns (16 hex digits, the first 4 "0100" and the rest the
- * time in milliseconds, then a UUID and "-000000"), so a dropped message looks sent.
+ * The first four hex digits of the MessageIds SES returns in a region, as seen in real
+ * Message-IDs ("<id>@<region>.amazonses.com"). A region not listed here gets us-east-1's: its
+ * decoys differ from its real ids in those four digits (add the region once one is seen).
  */
-export function decoyMessageId(now: Date = new Date()): string {
+export const SES_MESSAGE_ID_PREFIXES: Readonly<Record<string, string>> = {
+  "us-east-1": "0100",
+  "us-west-2": "0101",
+  "eu-west-1": "0102",
+  "eu-central-1": "0107",
+  "eu-west-2": "010b",
+  "us-east-2": "010f",
+};
+
+/**
+ * An id shaped like the MessageId SES returns in the function's region (16 hex digits: the
+ * region's 4, then the time in milliseconds; then a UUID and "-000000"), so a dropped message
+ * looks sent.
+ */
+export function decoyMessageId(
+  now: Date = new Date(),
+  region: string = process.env.AWS_REGION ?? "us-east-1",
+): string {
+  const prefix = SES_MESSAGE_ID_PREFIXES[region] ?? SES_MESSAGE_ID_PREFIXES["us-east-1"];
   const time = now.getTime().toString(16).padStart(12, "0");
-  return `0100${time}-${randomUUID()}-000000`;
+  return `${prefix}${time}-${randomUUID()}-000000`;
 }

@@ -1,8 +1,10 @@
 // The Pulumi program's one reader of stack config: typed, validated settings, and the token turned
-// into SHA-256 digests that stay secret. The plaintext token never leaves this file.
+// into SHA-256 digests that stay secret. The plaintext token leaves this file only as a secret
+// (the `siteToken` output the owner publishes with the site).
 import * as pulumi from "@pulumi/pulumi";
 import { sha256Hex } from "../handlers/token-check";
 import {
+  checkBotChallengeOrigin,
   ConfigError,
   parseOperationsSettings,
   parseSettings,
@@ -14,6 +16,8 @@ import {
 export interface StackSettings extends MailerSettings, OperationsSettings {
   /** AUTH_TOKEN_SHA256 for the authorizer: current (and previous) token digests, secret. */
   acceptedTokenDigests: pulumi.Output<string>;
+  /** The current token, secret: what the owner's site publishes for its visitors' browsers. */
+  siteToken: pulumi.Output<string>;
 }
 
 export function readStackSettings(): StackSettings {
@@ -21,12 +25,19 @@ export function readStackSettings(): StackSettings {
   return failWithConfigMessage(() => {
     const settings = parseSettings((key) => config.get(key));
     const operations = parseOperationsSettings((key) => config.get(key));
+    checkBotChallengeOrigin(operations.botChallenge, settings.allowedOrigin);
     // requireSecret fails with the CLI's own message when the token was never set.
     config.requireSecret("authToken");
-    const digests = [sha256Hex(validateAuthToken("authToken", readSecret(config, "authToken")))];
+    const token = validateAuthToken("authToken", readSecret(config, "authToken"));
+    const digests = [sha256Hex(token)];
     const previous = readSecret(config, "previousAuthToken");
     if (previous !== "") digests.push(sha256Hex(validateAuthToken("previousAuthToken", previous)));
-    return { ...settings, ...operations, acceptedTokenDigests: pulumi.secret(digests.join(",")) };
+    return {
+      ...settings,
+      ...operations,
+      acceptedTokenDigests: pulumi.secret(digests.join(",")),
+      siteToken: pulumi.secret(token),
+    };
   });
 }
 

@@ -141,13 +141,14 @@ export function validateAuthToken(key: (typeof SECRET_KEYS)[number], token: stri
       `pulumi config set --secret ${key} "$(openssl rand -hex 32)"`,
     );
   }
-  // Length alone does not make a token hard to guess: refuse the obviously weak ones (one
-  // repeated character, a short pattern). openssl rand -hex 32 gives 256 bits, 16 distinct digits.
+  // Length alone does not make a token hard to guess, and no check can measure a token's
+  // randomness: this one only refuses the obviously weak (one repeated character, a pattern of
+  // few characters). openssl rand -hex 32 gives 256 bits in 16 distinct digits.
   const distinct = new Set(token).size;
   if (distinct < MIN_AUTH_TOKEN_DISTINCT_CHARACTERS) {
     throw new ConfigError(
       key,
-      `the token is too weak: ${distinct} distinct characters, at least ${MIN_AUTH_TOKEN_DISTINCT_CHARACTERS} are required (a token needs at least 128 bits of entropy)`,
+      `the token has only ${distinct} distinct characters; at least ${MIN_AUTH_TOKEN_DISTINCT_CHARACTERS} are required (this catches only obviously weak tokens: make a random one)`,
       `pulumi config set --secret ${key} "$(openssl rand -hex 32)"`,
     );
   }
@@ -218,9 +219,24 @@ export const LOG_RETENTION_CHOICES = [
   3653,
 ] as const;
 
+/** What the web ACL asks of a POST (docs/abuse-resistance.md). */
+export const BOT_CHALLENGES = ["none", "challenge", "captcha"] as const;
+export type BotChallenge = (typeof BOT_CHALLENGES)[number];
+
+/**
+ * The per-IP limit on POSTs when a bot challenge is on: half the all-methods limit, since a
+ * message costs a person one POST and at most one preflight. perIpRateLimit must then be at
+ * least twice WAF's minimum.
+ */
+export function postRateLimit(perIpRateLimit: number): number {
+  return Math.floor(perIpRateLimit / 2);
+}
+
 export interface OperationsSettings {
   /** Requests per source IP per 5 minutes before AWS WAF blocks it; undefined: no web ACL. */
   perIpRateLimit?: number;
+  /** An AWS WAF Challenge or CAPTCHA for POSTs ("none": off); needs the web ACL. */
+  botChallenge: BotChallenge;
   /** Reserved concurrency of the authorizer Lambda; undefined: no reservation. */
   authorizerConcurrency?: number;
   /** Reserved concurrency of the mailer Lambda; undefined: no reservation. */
@@ -241,6 +257,7 @@ export interface OperationsSettings {
 
 export const OPERATIONS_KEYS = [
   "perIpRateLimit",
+  "botChallenge",
   "authorizerConcurrency",
   "mailerConcurrency",
   "accessLogRetentionDays",
@@ -266,6 +283,7 @@ export function parseOperationsSettings(read: ReadOperationsSetting): Operations
     max: WAF_MAX_RATE_LIMIT,
     why: `AWS WAF's rate-based rules count at least ${WAF_MIN_RATE_LIMIT} requests per source IP per ${WAF_EVALUATION_WINDOW_SECONDS / 60} minutes`,
   });
+  const botChallenge = readBotChallenge(read, perIpRateLimit);
   const concurrency = (key: "authorizerConcurrency" | "mailerConcurrency") =>
     optionalWholeNumber(read, key, {
       min: 1,
@@ -298,6 +316,7 @@ export function parseOperationsSettings(read: ReadOperationsSetting): Operations
   }
   return {
     ...(perIpRateLimit === undefined ? {} : { perIpRateLimit }),
+    botChallenge,
     ...withValue("authorizerConcurrency", concurrency("authorizerConcurrency")),
     ...withValue("mailerConcurrency", concurrency("mailerConcurrency")),
     accessLogRetentionDays: retention,
@@ -307,6 +326,44 @@ export function parseOperationsSettings(read: ReadOperationsSetting): Operations
     alarmClientErrors: wholeNumber(read, "alarmClientErrors", 1, 1_000_000),
     alarmServerErrors: wholeNumber(read, "alarmServerErrors", 1, 1_000_000),
   };
+}
+
+function readBotChallenge(
+  read: ReadOperationsSetting,
+  perIpRateLimit: number | undefined,
+): BotChallenge {
+  const raw = read("botChallenge")?.trim() || "none";
+  const value = BOT_CHALLENGES.find((choice) => choice === raw);
+  if (value === undefined) {
+    throw new ConfigError(
+      "botChallenge",
+      `"${raw}" must be none, challenge or captcha`,
+      "pulumi config set botChallenge challenge (or none)",
+    );
+  }
+  const needed = 2 * WAF_MIN_RATE_LIMIT;
+  if (value !== "none" && (perIpRateLimit === undefined || perIpRateLimit < needed)) {
+    throw new ConfigError(
+      "botChallenge",
+      `${value} needs the web ACL with perIpRateLimit at least ${needed} (POSTs get half of it, and WAF's minimum is ${WAF_MIN_RATE_LIMIT}); perIpRateLimit is ${perIpRateLimit ?? "off"}`,
+      `pulumi config set perIpRateLimit ${needed} (or pulumi config set botChallenge none)`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A bot challenge needs a named site: AWS WAF accepts a token made on the page's domain only when
+ * the web ACL lists that domain, and a CAPTCHA API key is made for named domains.
+ */
+export function checkBotChallengeOrigin(botChallenge: BotChallenge, allowedOrigin: string): void {
+  if (botChallenge !== "none" && allowedOrigin === "*") {
+    throw new ConfigError(
+      "botChallenge",
+      `${botChallenge} needs allowedOrigin set to your site's origin, not "*" (AWS WAF accepts the page's tokens only for the domains the web ACL names)`,
+      "pulumi config set allowedOrigin https://www.your-shop.example (or pulumi config set botChallenge none)",
+    );
+  }
 }
 
 function withValue<K extends string>(key: K, value: number | undefined) {

@@ -1,7 +1,13 @@
 // `npm start`: the stack the Pulumi program declares, on this machine (tools/local-stack/). This
 // file only reads the environment, prints where everything is and stops on Ctrl-C.
+import { PUBLISHED_TOKEN_FILE } from "../contracts/site";
 import { ConfigError } from "../infra/settings";
-import { describeCurls, describeLimits, describeRoutes } from "./local-stack/banner";
+import {
+  describeCurls,
+  describeLimits,
+  describeNotEmulated,
+  describeRoutes,
+} from "./local-stack/banner";
 import { LocalStackError } from "./local-stack/local-stack-error";
 import { readLocalStackEnvironment } from "./local-stack/settings";
 import { DEFAULT_STACK, startLocalStack } from "./local-stack/start-local-stack";
@@ -15,15 +21,19 @@ async function main(): Promise<void> {
       `${stack.projectName} is running locally, as its Pulumi program declares it (stack ${DEFAULT_STACK}):`,
       "",
       ...describeRoutes(stack),
-      `  Contact page  ${stack.pageUrl}`,
+      `  Contact page  ${stack.pageUrl}   (your site, on its own origin; the token is published`,
+      `                at ${stack.pageUrl}${PUBLISHED_TOKEN_FILE}, so visitors type none)`,
       `  Inbox (SES)   ${stack.inboxUrl}`,
       `  Token         ${stack.token}${process.env.AUTH_TOKEN ? " (from AUTH_TOKEN)" : " (random; set AUTH_TOKEN to choose it)"}`,
       "",
       ...describeLimits(stack.model),
+      ...describeNotEmulated(stack.model),
       "",
       ...describeCurls(stack),
       "",
-      `Open the page with the token filled in: ${stack.pageUrl}#token=${stack.token}`,
+      "What `pulumi stack output siteSetup` prints for this stack:",
+      stack.siteSetup,
+      `Open the contact page, write a message, press Send, then see it in the inbox: ${stack.pageUrl}`,
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

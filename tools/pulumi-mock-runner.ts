@@ -47,7 +47,10 @@ export interface ProgramRun {
   stackName: string;
   preview: boolean;
   resources: RegisteredResource[];
+  /** The stack's outputs, plain (secrets unwrapped: see secretOutputs). */
   outputs: Record<string, unknown>;
+  /** Stack outputs whose value is, or contains, a secret (what the CLI shows as [secret]). */
+  secretOutputs: string[];
 }
 
 export interface RunOptions {
@@ -109,6 +112,14 @@ function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>
       return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`, name };
     case "aws:iam/role:Role":
       return { arn: `arn:aws:iam::${account}:role/${name}`, name };
+    case "aws:wafv2/webAcl:WebAcl":
+      // The JavaScript integration's base URL, in the shape AWS gives it (ends with a slash).
+      return {
+        ...common,
+        applicationIntegrationUrl: `https://0a1b2c3d4e5f.${region}.sdk.awswaf.com/0a1b2c3d4e5f/6a7b8c9d0e1f/`,
+      };
+    case "aws:wafv2/apiKey:ApiKey":
+      return { ...common, apiKey: `${name}-generated-key` };
     default:
       return common;
   }
@@ -208,7 +219,8 @@ export async function runUnderMocks(run: MockedRun): Promise<ProgramRun> {
     stackName,
     preview,
   );
-  captureRegistrations(sdk.settings.getMonitor(), resources);
+  const secretOutputs: string[] = [];
+  captureRegistrations(sdk.settings.getMonitor(), resources, secretOutputs);
   // Replaces, as a whole, whatever config an earlier run in this process set.
   sdk.runtime.setAllConfig(run.config, run.secretKeys);
 
@@ -231,6 +243,7 @@ export async function runUnderMocks(run: MockedRun): Promise<ProgramRun> {
       preview,
       resources: resources.filter((resource) => resource !== stackResource),
       outputs: plainOutputs(outputs),
+      secretOutputs,
     };
   } finally {
     process.off("unhandledRejection", recordFailure);
@@ -240,6 +253,13 @@ export async function runUnderMocks(run: MockedRun): Promise<ProgramRun> {
 interface Monitor {
   registerResource(
     request: RegisterRequest,
+    callback: (error: unknown, response: unknown) => void,
+  ): void;
+  registerResourceOutputs(
+    request: {
+      getUrn(): string;
+      getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+    },
     callback: (error: unknown, response: unknown) => void,
   ): void;
 }
@@ -263,8 +283,24 @@ interface RegisterRequest {
   getAdditionalsecretoutputsList(): string[];
 }
 
-function captureRegistrations(monitor: Monitor, resources: RegisteredResource[]): void {
+function captureRegistrations(
+  monitor: Monitor,
+  resources: RegisteredResource[],
+  secretOutputs: string[],
+): void {
   const urns = new EngineUrns();
+  // The root Stack's outputs, as serialized for the engine: which of them are secret.
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (request, callback) => {
+    if (request.getUrn().split("::")[2] === ROOT_STACK_TYPE) {
+      for (const [key, value] of Object.entries(request.getOutputs()?.toJavaScript() ?? {})) {
+        const secret = { found: false };
+        plainValue(value, secret);
+        if (secret.found) secretOutputs.push(key);
+      }
+    }
+    registerOutputs(request, callback);
+  };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request, callback) => {
     register(request, (error, response) => {

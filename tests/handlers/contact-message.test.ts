@@ -100,6 +100,36 @@ describe("parseContactRequest", () => {
     });
   });
 
+  it("refuses RFC 2047 encoded words in name, subject and the email's local part", () => {
+    // A mail client decodes =?charset?encoding?text?= in a header: "=?utf-8?b?...?=" can show
+    // another sender, or, in the local part of Reply-To, send the answer elsewhere (Mailsploit).
+    const words = [
+      "=?utf-8?b?YWRtaW5AYmFuay5leGFtcGxl?=",
+      "=?UTF-8?Q?Bob=0A?=",
+      "x =?iso-8859-1?q?a?= y",
+    ];
+    for (const word of words) {
+      for (const field of ["name", "subject"]) {
+        const body = JSON.stringify({ message: "m", [field]: word });
+        expect(refusal({ body, headers: json }).message).toBe(
+          `Field "${field}" must not contain an RFC 2047 encoded word (=?...?=)`,
+        );
+      }
+    }
+    const email = JSON.stringify({ message: "m", email: "=?utf-8?q?a?=@example.org" });
+    expect(refusal({ body: email, headers: json }).message).toBe(
+      'Field "email" must not contain an RFC 2047 encoded word (=?...?=)',
+    );
+    // The message body is no header: it may quote one.
+    const quoted = JSON.stringify({
+      message: "My mailer shows =?utf-8?b?SGk=?= raw",
+      subject: "a=?b",
+    });
+    expect(parseContactRequest({ body: quoted, headers: json })).toMatchObject({
+      subject: "a=?b",
+    });
+  });
+
   it("allows line breaks in the message itself", () => {
     const body = JSON.stringify({ message: "line 1\nline 2" });
     expect(parseContactRequest({ body, headers: json })?.message).toBe("line 1\nline 2");

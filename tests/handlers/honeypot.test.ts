@@ -34,4 +34,27 @@ describe("decoyMessageId", () => {
     expect(parseInt(id.slice(4, 16), 16)).toBe(at.getTime());
     expect(decoyMessageId(at)).not.toBe(id);
   });
+
+  // The first four digits name the SES region (seen in real Message-IDs, "...@<region>.amazonses.com").
+  it.each([
+    ["us-east-1", "0100"],
+    ["us-west-2", "0101"],
+    ["eu-west-1", "0102"],
+    ["eu-central-1", "0107"],
+    ["eu-west-2", "010b"],
+    ["us-east-2", "010f"],
+  ])("starts as a real MessageId of %s does (%s)", (region, prefix) => {
+    expect(decoyMessageId(new Date(), region).slice(0, 4)).toBe(prefix);
+  });
+
+  it("takes the region from the function's AWS_REGION when none is given", () => {
+    const saved = process.env.AWS_REGION;
+    process.env.AWS_REGION = "eu-west-1";
+    try {
+      expect(decoyMessageId().slice(0, 4)).toBe("0102");
+    } finally {
+      if (saved === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved;
+    }
+  });
 });

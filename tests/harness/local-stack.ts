@@ -35,11 +35,16 @@ export async function startTestStack(
   const stack = await startLocalStack({
     port: 0,
     sesPort: 0,
-    config: Object.fromEntries(Object.entries(limits).map(([key, value]) => [key, String(value)])),
+    sitePort: 0,
     allowedOrigin,
     log: (line) => logs.push(line),
     load: loadInIsolation,
     ...options,
+    // The limits and the options' config together (the options' win for the same key).
+    config: {
+      ...Object.fromEntries(Object.entries(limits).map(([key, value]) => [key, String(value)])),
+      ...options.config,
+    },
   });
   return {
     ...stack,

@@ -40,10 +40,13 @@ it.each(["/PROD", "/other", "/other/path", "/Prod/"])(
   },
 );
 
-it("still serves the contact page at /", async () => {
-  const response = await fetch(stack.pageUrl);
-  expect(response.status).toBe(200);
-  expect(await response.text()).toContain(`content="${stack.url}"`);
+it("answers / as API Gateway does (no stage); the contact page is on the site's own origin", async () => {
+  const response = await fetch(new URL("/", stack.url), { method: "GET" });
+  expect(response.status).toBe(403);
+  expect(await response.json()).toEqual({ message: "Forbidden" });
+  const page = await fetch(stack.pageUrl);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain(`<meta name="mailer-api-url" content="${stack.url}" />`);
 });
 
 it("does not normalise dot segments: /prod/x/.. is no resource of the API", async () => {

@@ -1,9 +1,13 @@
-// The contact page in a real browser (Debian's Chromium through playwright-core) against the
-// running local stack: send a message and find it in the SES inbox page, a wrong token, and a burst.
-import { mkdirSync } from "node:fs";
+// The contact page in a real Chromium as a visitor sees it on the local stack's site: its own
+// origin (not the API's), the token published next to it, none typed and none in the URL. Sends
+// a message and finds it in the SES inbox; the honeypot, a burst; and the token never reaches the
+// page's scripts, console, storage or address bar.
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { PUBLISHED_TOKEN_FILE } from "../../contracts/site";
 import { PROJECT_ROOT } from "../../infra/bundle";
+import { WEB_DIR } from "../../tools/local-stack/site";
 import { launchChromium } from "../harness/chromium";
 import { startTestStack, type TestStack } from "../harness/local-stack";
 
@@ -27,7 +31,7 @@ beforeAll(async () => {
     startTestStack({ rateLimit: 1, burstLimit: 3 }),
     launchChromium(),
   ]);
-  page = await browser.newPage({ viewport: { width: 900, height: 860 } });
+  page = await browser.newPage({ viewport: { width: 900, height: 800 } });
 });
 
 afterAll(async () => {
@@ -35,20 +39,25 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function fillForm(token: string) {
-  await page.goto(stack.pageUrl);
-  await page.getByLabel("Name").fill("Grace Hopper");
-  await page.getByLabel(/^Email/).fill("grace@example.org");
-  await page.getByLabel("Subject").fill("A question about your shop");
-  await page.getByLabel(/^Message/).fill("Hello! Do you ship to Canada?\nThanks, Grace");
-  await page.getByLabel(/^Access token/).fill(token);
+async function fillForm(target: Page = page) {
+  await target.goto(stack.pageUrl);
+  await target.getByLabel("Name").fill("Grace Hopper");
+  await target.getByLabel(/^Email/).fill("grace@example.org");
+  await target.getByLabel("Subject").fill("A question about your shop");
+  await target.getByLabel(/^Message/).fill("Hello! Do you ship to Canada?\nThanks, Grace");
 }
 
 const status = () => page.getByRole("status");
 
-it("sends a message from the page and it arrives in the SES inbox", async () => {
+it("serves the page from its own origin, another than the API's", () => {
+  expect(new URL(stack.pageUrl).origin).not.toBe(new URL(stack.url).origin);
+  expect(stack.pageUrl).not.toContain(stack.token);
+});
+
+it("sends a visitor's message with no token typed, and it arrives in the SES inbox", async () => {
   await stack.ses.clear();
-  await fillForm(stack.token);
+  await fillForm();
+  expect(await page.getByLabel(/^Access token/).isVisible()).toBe(false);
   await page.screenshot({ path: join(DOCS_DIR, "contact-page.png") });
   await page.getByRole("button", { name: "Send" }).click();
   await page.waitForFunction(() => document.getElementById("status")?.className === "success");
@@ -82,9 +91,68 @@ it("sends a message from the page and it arrives in the SES inbox", async () => 
   }
 });
 
-it("keeps the honeypot out of a person's sight, focus and message (issue 11)", async () => {
+it("keeps the token out of the page's scripts, console, storage, cookies and URLs", async () => {
+  // The files as written: the token is not in them, and none holds a literal token-shaped value.
+  for (const name of readdirSync(WEB_DIR)) {
+    expect(readFileSync(join(WEB_DIR, name), "utf8")).not.toContain(stack.token);
+  }
+  const visitor = await browser.newContext();
+  const tab = await visitor.newPage();
+  const consoleText: string[] = [];
+  const requestUrls: string[] = [];
+  const scripts: string[] = [];
+  const sentTokens: string[] = [];
+  tab.on("console", (message) => consoleText.push(message.text()));
+  tab.on("pageerror", (error) => consoleText.push(String(error)));
+  tab.on("request", (request) => {
+    requestUrls.push(request.url());
+    const header = request.headers()["authtoken"];
+    if (header !== undefined) sentTokens.push(header);
+  });
+  tab.on("response", (response) => {
+    if (response.request().resourceType() === "script") {
+      scripts.push(response.url());
+    }
+  });
+  try {
+    await stack.ses.clear();
+    await fillForm(tab);
+    // Every script the page loaded, as served: none holds the token.
+    await tab.waitForLoadState("load");
+    expect(scripts.map((url) => new URL(url).pathname)).toEqual(["/contact.js"]);
+    for (const url of scripts) expect(await (await fetch(url)).text()).not.toContain(stack.token);
+    expect(await tab.content()).not.toContain(stack.token);
+
+    await tab.getByRole("button", { name: "Send" }).click();
+    await tab.waitForFunction(() => document.getElementById("status")?.className === "success");
+    expect(await stack.ses.inbox()).toHaveLength(1);
+    // The token went where it belongs (the authtoken header of the POST), fetched from its file.
+    expect(sentTokens).toEqual([stack.token]);
+    expect(requestUrls).toContain(`${stack.pageUrl}${PUBLISHED_TOKEN_FILE}`);
+    // ...and nowhere else the page can leave it.
+    const kept = await tab.evaluate(() => ({
+      url: window.location.href,
+      history: history.length,
+      local: JSON.stringify({ ...localStorage }),
+      session: JSON.stringify({ ...sessionStorage }),
+      cookie: document.cookie,
+      dom: document.documentElement.outerHTML,
+    }));
+    expect(kept.url).toBe(stack.pageUrl);
+    for (const value of [kept.local, kept.session, kept.cookie, kept.dom]) {
+      expect(value).not.toContain(stack.token);
+    }
+    expect(await visitor.cookies()).toEqual([]);
+    for (const url of requestUrls) expect(url).not.toContain(stack.token);
+    expect(consoleText.join("\n")).not.toContain(stack.token);
+  } finally {
+    await visitor.close();
+  }
+});
+
+it("keeps the honeypot out of a person's sight, focus and message", async () => {
   await stack.ses.clear();
-  await fillForm(stack.token);
+  await fillForm();
   const trap = page.locator("#website");
   // Not announced, not reachable with Tab, drawn off-screen, and left empty by a person.
   expect(await page.getByRole("textbox", { name: /Website/ }).count()).toBe(0);
@@ -100,7 +168,7 @@ it("keeps the honeypot out of a person's sight, focus and message (issue 11)", a
 
 it("shows a bot that fills the honeypot the usual thanks, and mails nothing", async () => {
   await stack.ses.clear();
-  await fillForm(stack.token);
+  await fillForm();
   await page.locator("#website").evaluate((input) => {
     (input as HTMLInputElement).value = "https://spam.example";
   });
@@ -110,29 +178,8 @@ it("shows a bot that fills the honeypot the usual thanks, and mails nothing", as
   expect(await stack.ses.inbox()).toHaveLength(0);
 });
 
-it("fills the token from the #token= fragment and removes it from the address bar", async () => {
-  const fresh = await browser.newPage();
-  try {
-    await fresh.goto(`${stack.pageUrl}#token=${stack.token}`);
-    await expect(fresh.getByLabel(/^Access token/).inputValue()).resolves.toBe(stack.token);
-    expect(fresh.url()).toBe(stack.pageUrl);
-  } finally {
-    await fresh.close();
-  }
-});
-
-it("shows the 401 message for a wrong token, and sends nothing", async () => {
-  await stack.ses.clear();
-  await fillForm("w".repeat(64));
-  await page.getByRole("button", { name: "Send" }).click();
-  await page.waitForFunction(() => document.getElementById("status")?.className === "error");
-  expect(await status().textContent()).toMatch(/access token was refused \(401 Unauthorized\)/);
-  await page.screenshot({ path: join(REPORT_DIR, "contact-wrong-token.png") });
-  expect(await stack.ses.inbox()).toHaveLength(0);
-});
-
 it("shows the 429 message when a burst has used up the stage's throttle", async () => {
-  await fillForm(stack.token);
+  await fillForm();
   // Other visitors' burst empties the stage-wide bucket (burst 3, 1 per second).
   const burst = await Promise.all(Array.from({ length: 8 }, () => stack.post()));
   expect(burst.some((response) => response.status === 429)).toBe(true);
@@ -144,11 +191,8 @@ it("shows the 429 message when a burst has used up the stage's throttle", async 
   await page.screenshot({ path: join(REPORT_DIR, "contact-throttled.png") });
 });
 
-it("asks for the message and the token before sending anything", async () => {
+it("asks for the message before sending anything", async () => {
   await page.goto(stack.pageUrl);
   await page.getByRole("button", { name: "Send" }).click();
   expect(await status().textContent()).toBe("Please write a message.");
-  await page.getByLabel(/^Message/).fill("Hi");
-  await page.getByRole("button", { name: "Send" }).click();
-  expect(await status().textContent()).toBe("Please enter the access token.");
 });

@@ -1,5 +1,6 @@
-// `npm start` as a user runs it: the command prints the URLs, the token and a curl command that
-// works; Ctrl-C stops it cleanly; a busy port gives a clear message and exit code 2.
+// `npm start` as a user runs it: the command prints the URLs (the contact page's on its own
+// origin, with its published token), the token and a curl command that works; Ctrl-C stops it
+// cleanly; a busy port gives a clear message and exit code 2.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -34,7 +35,12 @@ async function waitFor(output: () => string, text: string, ms: number): Promise<
 
 it("prints the URLs, the token and a working curl command, and stops on Ctrl-C", async () => {
   const token = "local-test-token-0123456789abcdefghijklmnop";
-  const { child, output } = start({ PORT: "0", SES_PORT: "0", AUTH_TOKEN: token });
+  const { child, output } = start({
+    PORT: "0",
+    SES_PORT: "0",
+    SITE_PORT: "0",
+    AUTH_TOKEN: token,
+  });
   const exit = exited(child);
   try {
     await waitFor(output, "Press Ctrl-C to stop.", 25_000);
@@ -45,6 +51,15 @@ it("prints the URLs, the token and a working curl command, and stops on Ctrl-C",
     expect(inboxUrl).toBeDefined();
     expect(text).toContain(`Token         ${token} (from AUTH_TOKEN)`);
     expect(text).toContain(`curl -i -X POST -H "authtoken: ${token}" ${apiUrl}`);
+    // The page a visitor opens: another origin than the API's, no token in its URL, the token
+    // published next to it, and the siteSetup text for this stack.
+    const pageUrl = /Contact page\s+(http:\/\/127\.0\.0\.1:\d+\/)\s/.exec(text)?.[1];
+    expect(pageUrl).toBeDefined();
+    expect(new URL(pageUrl!).origin).not.toBe(new URL(apiUrl!).origin);
+    expect(text).toContain(`Open the contact page, write a message, press Send`);
+    expect(text).not.toContain("#token=");
+    expect(text).toContain(`<meta name="mailer-api-url" content="${apiUrl}" />`);
+    expect(await (await fetch(`${pageUrl}mailer-token.txt`)).text()).toBe(`${token}\n`);
 
     // What the printed curl command does.
     const response = await fetch(apiUrl!, { method: "POST", headers: { authtoken: token } });
@@ -68,7 +83,7 @@ describe("a busy port", () => {
 
   it("exits with code 2 and says which variable to change", async () => {
     const port = String((busy.address() as AddressInfo).port);
-    const { child, output } = start({ PORT: port, SES_PORT: "0" });
+    const { child, output } = start({ PORT: port, SES_PORT: "0", SITE_PORT: "0" });
     expect(await exited(child)).toBe(2);
     expect(output()).toContain(`Port ${port} on 127.0.0.1 is already in use`);
     expect(output()).toContain(`PORT=${Number(port) + 1} npm start`);

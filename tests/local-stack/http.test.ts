@@ -19,12 +19,12 @@ describe("the local stack with the prod stack's settings", () => {
   afterAll(() => stack?.stop());
   beforeEach(() => stack.ses.clear());
 
-  it("takes its settings from Pulumi.yaml and Pulumi.prod.yaml, and allows its own origin", () => {
+  it("takes its settings from Pulumi.yaml and Pulumi.prod.yaml, and allows its site's origin", () => {
     const values = loadStackConfig(PROJECT_ROOT, "prod").values;
     expect(stack.settings).toEqual({
       mailFrom: values["mailer-api:mailFrom"],
       mailTo: values["mailer-api:mailTo"].split(","),
-      allowedOrigin: new URL(stack.url).origin,
+      allowedOrigin: new URL(stack.pageUrl).origin,
       rateLimit: Number(values["mailer-api:rateLimit"]),
       burstLimit: Number(values["mailer-api:burstLimit"]),
       dailyQuota: Number(values["mailer-api:dailyQuota"]),
@@ -136,6 +136,7 @@ describe("the local stack with the prod stack's settings", () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: "The body is not valid JSON" });
     expect(response.headers.get("access-control-allow-origin")).toBe(stack.settings.allowedOrigin);
+    expect(response.headers.get("access-control-expose-headers")).toBe("Retry-After");
     expect(await stack.ses.inbox()).toHaveLength(0);
   });
 
@@ -209,12 +210,14 @@ describe("ports", () => {
   afterAll(() => new Promise((resolve) => busy.close(resolve)));
 
   it.each([
-    ["PORT", { port: -1, sesPort: 0 }],
-    ["SES_PORT", { port: 0, sesPort: -1 }],
+    ["PORT", { port: -1, sesPort: 0, sitePort: 0 }],
+    ["SES_PORT", { port: 0, sesPort: -1, sitePort: 0 }],
+    ["SITE_PORT", { port: 0, sesPort: 0, sitePort: -1 }],
   ])("reports a busy %s clearly", async (variable, ports) => {
     const attempt = startLocalStack({
       port: ports.port === -1 ? busyPort : 0,
       sesPort: ports.sesPort === -1 ? busyPort : 0,
+      sitePort: ports.sitePort === -1 ? busyPort : 0,
       log: () => undefined,
     });
     await expect(attempt).rejects.toThrow(LocalStackError);

@@ -76,7 +76,8 @@ describe("on the real Pulumi.prod.yaml", () => {
     expect(response?.inputs).toMatchObject({
       responseParameters: {
         "gatewayresponse.header.Access-Control-Allow-Origin": `'${prodValue("allowedOrigin")}'`,
-        "gatewayresponse.header.Access-Control-Allow-Headers": "'authtoken,Content-Type'",
+        "gatewayresponse.header.Access-Control-Allow-Headers":
+          "'authtoken,Content-Type,x-aws-waf-token'",
       },
       responseTemplates: { "application/json": '{"message":$context.error.messageString}' },
     });

@@ -97,6 +97,18 @@ describe("config errors fail the program with a message naming the key and the f
     }
   });
 
+  it("says exactly what the weak-token check counts, and claims no entropy it cannot measure", async () => {
+    const failure = readSettingsWith({ "mailer-api:authToken": "ab".repeat(20) });
+    await failure.catch((error: Error) => {
+      expect(error.message).toContain(
+        "the token has only 2 distinct characters; at least 10 are required",
+      );
+      // The check counts characters; it cannot tell a random token from a pattern.
+      expect(error.message).not.toMatch(/bits of entropy/);
+    });
+    await expect(failure).rejects.toThrow(/distinct/);
+  });
+
   it("accepts a token with ten distinct characters, and the openssl kind", async () => {
     await expect(
       readSettingsWith({ "mailer-api:authToken": "0123456789".repeat(4) }),

@@ -25,6 +25,11 @@ it("compiles and loads index.ts the way Pulumi's Node.js language host does", as
     "stageName",
     "mailFrom",
     "curl",
+    // What the owner's site needs (docs/own-site.md, issue-18-bot-challenge.md).
+    "siteSetup",
+    "siteToken",
+    "botChallengeScriptUrl",
+    "captchaApiKey",
     // Where the operator looks (issue 11).
     "accessLogGroup",
     "mailerLogGroup",

@@ -139,7 +139,10 @@ describe("CORS", () => {
     const response = ofType(run, T.response).find((r) => r.inputs.responseType === responseType);
     expect(response?.inputs.responseParameters).toMatchObject({
       "gatewayresponse.header.Access-Control-Allow-Origin": `'${origin()}'`,
-      "gatewayresponse.header.Access-Control-Allow-Headers": "'authtoken,Content-Type'",
+      "gatewayresponse.header.Access-Control-Allow-Headers":
+        "'authtoken,Content-Type,x-aws-waf-token'",
+      // The page may read how long to wait (a browser hides every other header cross-origin).
+      "gatewayresponse.header.Access-Control-Expose-Headers": "'Retry-After'",
     });
     expect(response?.inputs.restApiId).toBe(id(oneOf(run, T.restApi)));
   });

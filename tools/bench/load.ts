@@ -81,6 +81,7 @@ export async function runLoad(
   const stack = await startLocalStack({
     port: 0,
     sesPort: 0,
+    sitePort: 0,
     config: Object.fromEntries(
       Object.entries(scenario.limits ?? {}).map(([key, value]) => [key, String(value)]),
     ),

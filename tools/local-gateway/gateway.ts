@@ -200,6 +200,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (stage === undefined) return forbidden();
 
     for (const rule of stage.wafRateRules) {
+      if (rule.notEmulated !== undefined) continue;
+      if (rule.method !== undefined && rule.method !== request.method) continue;
       const key = `${stage.name}\n${rule.name}\n${request.sourceIp}`;
       let window = wafWindows.get(key);
       if (window === undefined) {

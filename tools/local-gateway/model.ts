@@ -95,6 +95,10 @@ export interface RateBasedRuleModel {
   name: string;
   limit: number;
   windowSeconds: number;
+  /** Counts only requests of this HTTP method (a scope-down statement); all when absent. */
+  method?: string;
+  /** A rule the local gateway does not run ("challenge", "captcha"): said at start. */
+  notEmulated?: string;
 }
 
 export interface StageModel {

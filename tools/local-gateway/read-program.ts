@@ -475,28 +475,52 @@ function readRateRules(acl: RegisteredResource): RateBasedRuleModel[] {
   }
   return list(acl.inputs.rules)
     .map(record)
-    .map((rule) => {
+    .flatMap((rule): RateBasedRuleModel[] => {
       const statement = record(record(rule.statement).rateBasedStatement);
       const action = record(rule.action);
+      // AWS WAF's Challenge and CAPTCHA need its JavaScript integration: said at start, not run.
+      const challenge = ["challenge", "captcha"].find((kind) => action[kind] !== undefined);
+      if (challenge !== undefined && Object.keys(statement).length === 0) {
+        return [{ name: String(rule.name), limit: 0, windowSeconds: 0, notEmulated: challenge }];
+      }
       if (Object.keys(statement).length === 0 || action.block === undefined) {
         throw new NotEmulatedError(
           acl,
-          `rule "${String(rule.name)}" (only rate-based rules that block)`,
+          `rule "${String(rule.name)}" (only rate-based rules that block, and challenges)`,
         );
       }
       const aggregate = str(statement.aggregateKeyType) ?? "IP";
-      if (aggregate !== "IP" || statement.scopeDownStatement !== undefined) {
+      const method =
+        statement.scopeDownStatement === undefined
+          ? undefined
+          : methodMatch(record(statement.scopeDownStatement));
+      if (aggregate !== "IP" || method === null) {
         throw new NotEmulatedError(
           acl,
-          `rule "${String(rule.name)}" aggregated by ${aggregate} or scoped down`,
+          `rule "${String(rule.name)}" aggregated by ${aggregate} or scoped down other than to one HTTP method`,
         );
       }
-      return {
-        name: String(rule.name),
-        limit: num(statement.limit) ?? 0,
-        windowSeconds: num(statement.evaluationWindowSec) ?? 300,
-      };
+      return [
+        {
+          name: String(rule.name),
+          limit: num(statement.limit) ?? 0,
+          windowSeconds: num(statement.evaluationWindowSec) ?? 300,
+          ...(method === undefined ? {} : { method }),
+        },
+      ];
     });
+}
+
+/** The method a scope-down statement matches exactly (a byte match on the method), else null. */
+function methodMatch(statement: Record<string, unknown>): string | null {
+  const match = record(statement.byteMatchStatement);
+  const transforms = list(match.textTransformations).map(record);
+  const exact =
+    Object.keys(statement).length === 1 &&
+    Object.keys(record(match.fieldToMatch)).join() === "method" &&
+    match.positionalConstraint === "EXACTLY" &&
+    transforms.every((transform) => transform.type === "NONE");
+  return exact && typeof match.searchString === "string" ? match.searchString : null;
 }
 
 /**

@@ -36,7 +36,11 @@ export function describeLimits(model: GatewayModel): string[] {
       );
     }
     for (const rule of stage.wafRateRules) {
-      lines.push(`  WAF rule ${rule.name}: ${rule.limit} per ${rule.windowSeconds} s per address`);
+      if (rule.notEmulated !== undefined) continue;
+      const scope = rule.method === undefined ? "" : ` (${rule.method} only)`;
+      lines.push(
+        `  WAF rule ${rule.name}: ${rule.limit} per ${rule.windowSeconds} s per address${scope}`,
+      );
     }
   }
   for (const authorizer of model.authorizers) {
@@ -59,4 +63,16 @@ export function describeCurls(stack: LocalStack): string[] {
           : "";
       return `  curl -i -X ${method.httpMethod}${header} ${url}${path}`;
     });
+}
+
+/** One line per web ACL rule the local stack cannot run (AWS WAF's Challenge and CAPTCHA). */
+export function describeNotEmulated(model: GatewayModel): string[] {
+  return model.stages.flatMap((stage) =>
+    stage.wafRateRules
+      .filter((rule) => rule.notEmulated !== undefined)
+      .map(
+        (rule) =>
+          `Not emulated: AWS WAF's ${rule.notEmulated === "captcha" ? "CAPTCHA" : "Challenge"} (rule ${rule.name}, botChallenge) needs AWS WAF itself; here every POST passes it.`,
+      ),
+  );
 }

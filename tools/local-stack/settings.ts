@@ -1,6 +1,6 @@
 // What the local stack reads besides the program: the environment of `npm start` (ports, token,
-// origin) and the stack config it hands the program (its own origin and token over the stack
-// file's values, as `pulumi config set` would).
+// origin) and the stack config it hands the program (its site's origin and its token over the
+// stack file's values, as `pulumi config set` would).
 import { randomBytes } from "node:crypto";
 import { MAX_AUTH_TOKEN_LENGTH, MIN_AUTH_TOKEN_LENGTH } from "../../contracts/token";
 import { ConfigError, validateAuthToken } from "../../infra/settings";
@@ -10,15 +10,17 @@ import { LocalStackError } from "./local-stack-error";
 export interface LocalStackEnvironment {
   port: number;
   sesPort: number;
+  sitePort: number;
   authToken?: string;
   allowedOrigin?: string;
 }
 
-/** `npm start`'s variables: PORT, SES_PORT, AUTH_TOKEN, ALLOWED_ORIGIN. */
+/** `npm start`'s variables: PORT, SES_PORT, SITE_PORT, AUTH_TOKEN, ALLOWED_ORIGIN. */
 export function readLocalStackEnvironment(env: NodeJS.ProcessEnv): LocalStackEnvironment {
   return {
     port: portFromEnv(env, "PORT", 3000),
     sesPort: portFromEnv(env, "SES_PORT", 8005),
+    sitePort: portFromEnv(env, "SITE_PORT", 8080),
     authToken: env.AUTH_TOKEN || undefined,
     allowedOrigin: env.ALLOWED_ORIGIN || undefined,
   };
@@ -33,7 +35,7 @@ export interface ProgramConfig {
 }
 
 /**
- * The config the program runs with locally: its allowedOrigin is the page's own origin (unless
+ * The config the program runs with locally: its allowedOrigin is the local site's origin (unless
  * the caller names one) and its authToken the local token, when the program declares them.
  */
 export function localProgramConfig(

@@ -4,15 +4,17 @@
 // gateway responses, stages, method settings, usage plans, WAF rate rules), runs each Lambda
 // function it points at from the function's own code folder, handler and environment, behind a
 // local gateway that applies the declared rules, with a real local SES (aws-ses-v2-local) and its
-// inbox, and serves the contact page. Nothing here knows the program's routes or limits.
+// inbox, and serves the contact page as an owner's site would (site.ts: its own origin, another
+// port, the token published next to it). Nothing here knows the program's routes or limits.
 //
 // One exception to "as declared", by design: the program's allowedOrigin config (if it has one) is
-// the local page's own origin (the prod file names the production site), unless ALLOWED_ORIGIN
-// says otherwise. The local-only environment (SES endpoint, dummy credentials, region) is added
+// the local site's origin (the prod file names the production site), unless ALLOWED_ORIGIN says
+// otherwise. The local-only environment (SES endpoint, dummy credentials, region) is added
 // on top of each function's declared environment, as SAM does.
 import { PROJECT_ROOT } from "../../infra/bundle";
 import { loadStackConfig } from "../../infra/stack-config";
 import { createGateway, type Gateway } from "../local-gateway/gateway";
+import { siteSetupText } from "../../contracts/site";
 import { createFrontServer } from "../local-gateway/http-server";
 import { startLambda, type LambdaContainer } from "../local-gateway/lambda-container";
 import type { GatewayModel } from "../local-gateway/model";
@@ -23,6 +25,7 @@ import { loadFresh, runProgramUnderMocks } from "../pulumi-mock-runner";
 import { LocalStackError } from "./local-stack-error";
 import { assertPortFree, close, listen } from "./ports";
 import { localProgramConfig, localToken } from "./settings";
+import { createSiteServer, publishSite } from "./site";
 
 /** The stack `npm start` serves (a Pulumi stack, not an API Gateway stage). */
 export const DEFAULT_STACK = "prod";
@@ -33,13 +36,15 @@ export interface LocalStackOptions {
   /** The Pulumi program to serve (a folder with a Pulumi.yaml); this project by default. */
   programDir?: string;
   stackName?: string;
-  /** API and page port; 0 picks a free one. */
+  /** The API's port; 0 picks a free one. */
   port?: number;
+  /** The contact page's site (its own origin); 0 picks a free one. */
+  sitePort?: number;
   /** aws-ses-v2-local's port; 0 picks a free one. */
   sesPort?: number;
   /** The token callers send; a random one when absent. */
   authToken?: string;
-  /** CORS origin; defaults to the page's own origin. */
+  /** CORS origin; defaults to the local site's origin. */
   allowedOrigin?: string;
   /** Config values (keys without the project prefix) over the stack file's, as `pulumi config set`. */
   config?: Record<string, string>;
@@ -54,8 +59,10 @@ export interface LocalStack {
   url: string;
   /** Every stage's invoke URL, by stage name. */
   stageUrls: Record<string, string>;
-  /** The contact page. */
+  /** The contact page, on the local site's own origin (not the API's). */
   pageUrl: string;
+  /** What `pulumi stack output siteSetup` prints, for this local stack. */
+  siteSetup: string;
   /** aws-ses-v2-local's inbox page (and its JSON store at /store). */
   inboxUrl: string;
   token: string;
@@ -72,6 +79,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? ((line: string) => console.log(line));
   const port = options.port ?? 3000;
   const sesPort = options.sesPort ?? 8005;
+  const sitePort = options.sitePort ?? 8080;
   const programDir = options.programDir ?? PROJECT_ROOT;
   const stackName = options.stackName ?? DEFAULT_STACK;
   const stackConfig = loadStackConfig(programDir, stackName);
@@ -86,27 +94,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Busy ports are reported before the program runs, and aws-ses-v2-local does not report them.
     if (port !== 0) await assertPortFree(port, "PORT");
     if (sesPort !== 0) await assertPortFree(sesPort, "SES_PORT");
+    if (sitePort !== 0) await assertPortFree(sitePort, "SITE_PORT");
     const ses = await startLocalSes({ port: sesPort, ownHostNamesOnly: true });
     cleanups.push(() => ses.stop());
 
-    // Listen first: the page origin (and so the allowed origin) depends on the port.
+    // Listen first: the origins (and so the allowed origin) depend on the ports.
     const live: { gateway?: Gateway; apiUrl: string } = { apiUrl: "" };
-    const front = createFrontServer({
-      gateway: () => live.gateway,
-      apiUrl: () => live.apiUrl,
-      log,
-    });
+    const front = createFrontServer({ gateway: () => live.gateway, log });
     const boundPort = await listen(front, port, "PORT");
     answerOnlyOwnHostNames(front);
     cleanups.push(() => close(front));
     const origin = `http://127.0.0.1:${boundPort}`;
+    const site = createSiteServer(() => publishSite({ apiUrl: live.apiUrl, token }));
+    const siteOrigin = `http://127.0.0.1:${await listen(site, sitePort, "SITE_PORT")}`;
+    answerOnlyOwnHostNames(site);
+    cleanups.push(() => close(site));
 
     const {
       overrides,
       secretKeys,
       values: config,
     } = localProgramConfig(stackConfig, {
-      origin,
+      origin: siteOrigin,
       token,
       allowedOrigin: options.allowedOrigin,
       config: options.config,
@@ -194,7 +203,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       url,
       stageUrls,
-      pageUrl: `${origin}/`,
+      pageUrl: `${siteOrigin}/`,
+      siteSetup: siteSetupText({
+        apiUrl: url,
+        allowedOrigin: config[`${projectName}:allowedOrigin`] ?? "*",
+      }),
       inboxUrl: `${ses.url}/`,
       token,
       projectName,
