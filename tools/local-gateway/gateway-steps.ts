@@ -1,10 +1,13 @@
 // The steps of the local gateway's pipeline (gateway.ts lists them in API Gateway's order). Each
 // step either answers, which ends the request, or returns undefined and passes it on. The steps
 // share the gateway's state (GatewayState) and the request as routed so far (Call).
-import { GATEWAY_ANSWERS, UNCUSTOMISED_ANSWERS } from "../../contracts/gateway-answers";
+import {
+  GATEWAY_ANSWERS,
+  UNCUSTOMISED_ANSWERS,
+  type GatewayAnswer,
+} from "../../contracts/gateway-answers";
 import { evaluateAuthorizerResult } from "./authorizer-result";
 import { methodArn, tokenAuthorizerEvent, type ApiIdentity, type RoutedRequest } from "./events";
-import type { GatewayAnswer } from "../../contracts/gateway-answers";
 import type { GatewayRequest, GatewayResponse } from "./gateway";
 import { grantsInvoke } from "./invoke-permissions";
 import { LambdaInvokeError, THROTTLED_BY_LAMBDA } from "./lambda-container";
