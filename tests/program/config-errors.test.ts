@@ -57,6 +57,11 @@ describe("config errors fail the program with a message naming the key and the f
       /rateLimit: "0" must be a whole number from 1 to 10000\. Fix: pulumi config set rateLimit 1$/,
     ],
     [
+      "a rate limit left empty",
+      { "mailer-api:rateLimit": " " },
+      /rateLimit: it is not set\. Fix: pulumi config set rateLimit <a whole number from 1 to 10000>$/,
+    ],
+    [
       "a negative rate limit",
       { "mailer-api:rateLimit": "-1" },
       /rateLimit: "-1" must be a whole number from 1 to 10000\. Fix: pulumi config set rateLimit 1$/,
