@@ -33,5 +33,27 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Small files and short functions (DEVELOPERS.md, "small files"): a file over 400 lines or a
+    // function over 80 is doing several jobs. Tests are left out: a describe block is a list of
+    // cases, not a job.
+    files: ["**/*.{ts,js,mjs,cjs}"],
+    ignores: ["tests/**"],
+    rules: {
+      "max-lines": ["error", { max: 400 }],
+      "max-lines-per-function": ["error", { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  // The named exceptions, each with its reason. Remove a line when the work it names has landed.
+  {
+    // Being reshaped by issue 15 (the runner split into mocks, capture and loading).
+    files: ["tools/pulumi-mock-runner.ts"],
+    rules: { "max-lines": "off" },
+  },
+  {
+    // Being reshaped by issue 18 (startLocalStack split into the steps its header lists).
+    files: ["tools/local-stack/start-local-stack.ts"],
+    rules: { "max-lines-per-function": "off" },
+  },
   prettier,
 );

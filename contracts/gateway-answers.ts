@@ -98,6 +98,7 @@ export function gatewayErrorType(answer: GatewayAnswer): string {
 /** The body template API Gateway renders for every gateway response. */
 export const GATEWAY_RESPONSE_TEMPLATE = '{"message":$context.error.messageString}';
 
-export function gatewayAnswerBody(answer: GatewayAnswer): string {
+/** The body of a gateway answer with no template of the program's: `{"message": ...}`. */
+export function gatewayAnswerBody(answer: Pick<GatewayAnswer, "message">): string {
   return JSON.stringify({ message: answer.message });
 }

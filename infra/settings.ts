@@ -1,6 +1,8 @@
 // The one place that turns raw config strings into typed, validated settings. The Pulumi program
-// (infra/config.ts), the local stack and the offline policy check all go through it, so a value
-// that `pulumi preview` would refuse is refused everywhere, with the same message.
+// reads its config through it (infra/config.ts), so the local stack and the offline policy check,
+// which run the program, refuse what `pulumi preview` would refuse, with the same message. The
+// local stack also checks AUTH_TOKEN with validateAuthToken; `npm run docs` and `npm run bench`
+// read the prod stack's settings through it. Numbers are read by one reader, `wholeNumber`.
 import {
   MAX_AUTH_TOKEN_LENGTH,
   MIN_AUTH_TOKEN_LENGTH,
@@ -94,12 +96,8 @@ export function parseSettings(read: ReadSetting): MailerSettings {
       "pulumi config set allowedOrigin https://www.your-domain.com",
     );
   }
-  const rateLimit = readNumber(read, "rateLimit", { integer: true, min: 1, max: MAX_RATE_LIMIT });
-  const burstLimit = readNumber(read, "burstLimit", {
-    integer: true,
-    min: 1,
-    max: MAX_BURST_LIMIT,
-  });
+  const rateLimit = wholeNumber(read, "rateLimit", { min: 1, max: MAX_RATE_LIMIT });
+  const burstLimit = wholeNumber(read, "burstLimit", { min: 1, max: MAX_BURST_LIMIT });
   if (burstLimit < rateLimit) {
     throw new ConfigError(
       "burstLimit",
@@ -107,12 +105,10 @@ export function parseSettings(read: ReadSetting): MailerSettings {
       `pulumi config set burstLimit ${Math.ceil(rateLimit)}`,
     );
   }
-  const dailyQuota = readNumber(read, "dailyQuota", { integer: true, min: 1 });
-  const authorizerCacheTtl = readNumber(read, "authorizerCacheTtl", {
-    integer: true,
+  const dailyQuota = wholeNumber(read, "dailyQuota", { min: 1 });
+  const authorizerCacheTtl = wholeNumber(read, "authorizerCacheTtl", {
     min: 0,
     max: MAX_AUTHORIZER_CACHE_TTL,
-    zeroAllowed: true,
   });
   return {
     mailFrom,
@@ -163,36 +159,6 @@ function requireValue(read: ReadSetting, key: (typeof SETTING_KEYS)[number], exa
   return value;
 }
 
-function readNumber(
-  read: ReadSetting,
-  key: "rateLimit" | "burstLimit" | "dailyQuota" | "authorizerCacheTtl",
-  rule: { integer: boolean; min: number; max?: number; zeroAllowed?: boolean },
-): number {
-  const raw = requireValue(read, key, "10");
-  const value = Number(raw);
-  const kind = rule.integer ? "a whole number" : "a number";
-  const range =
-    rule.max === undefined
-      ? rule.zeroAllowed
-        ? "0 or more"
-        : "above 0"
-      : `${rule.zeroAllowed ? "from 0" : `above ${rule.min === 0 ? 0 : rule.min - 1}`} to ${rule.max}`;
-  const valid =
-    raw !== "" &&
-    Number.isFinite(value) &&
-    (!rule.integer || Number.isInteger(value)) &&
-    (rule.zeroAllowed ? value >= 0 : value > 0 && value >= rule.min) &&
-    (rule.max === undefined || value <= rule.max);
-  if (!valid) {
-    throw new ConfigError(
-      key,
-      `"${raw}" must be ${kind} ${range}`,
-      `pulumi config set ${key} <${kind} ${range}>`,
-    );
-  }
-  return value;
-}
-
 function isOrigin(value: string): boolean {
   if (value === "*") return true;
   try {
@@ -207,7 +173,7 @@ function isOrigin(value: string): boolean {
   }
 }
 
-// ---- Abuse resistance and operations (issue 11): optional protections, each off when unset ----
+// ---- Abuse resistance and operations: optional protections, each off when unset or 0 ----
 
 /** AWS WAF's documented bounds for a rate-based rule's limit, and the window this program uses. */
 export const WAF_MIN_RATE_LIMIT = 10;
@@ -270,27 +236,35 @@ export const OPERATIONS_KEYS = [
 type OperationsKey = (typeof OPERATIONS_KEYS)[number];
 type ReadOperationsSetting = (key: OperationsKey) => string | undefined;
 
+/**
+ * The operations settings' defaults for a program whose Pulumi.yaml does not declare them (the
+ * test fixtures' programs). The CLI gives this project's program Pulumi.yaml's defaults, and
+ * tests/program/operations-config.test.ts proves these equal to them.
+ */
 export const OPERATIONS_DEFAULTS = {
   accessLogRetentionDays: 30,
+  manageApiGatewayLogRole: true,
   alarmQuotaPercent: 80,
   alarmClientErrors: 50,
   alarmServerErrors: 1,
 } as const;
 
 export function parseOperationsSettings(read: ReadOperationsSetting): OperationsSettings {
-  const perIpRateLimit = optionalWholeNumber(read, "perIpRateLimit", {
+  const perIpRateLimit = wholeNumber(read, "perIpRateLimit", {
     min: WAF_MIN_RATE_LIMIT,
     max: WAF_MAX_RATE_LIMIT,
+    offAtZero: true,
     why: `AWS WAF's rate-based rules count at least ${WAF_MIN_RATE_LIMIT} requests per source IP per ${WAF_EVALUATION_WINDOW_SECONDS / 60} minutes`,
   });
   const botChallenge = readBotChallenge(read, perIpRateLimit);
   const concurrency = (key: "authorizerConcurrency" | "mailerConcurrency") =>
-    optionalWholeNumber(read, key, {
+    wholeNumber(read, key, {
       min: 1,
       max: 10_000,
+      offAtZero: true,
       why: "a reservation of 0 would stop the function; leave it at 0 (or unset) for no reservation",
     });
-  const retention = wholeNumber(read, "accessLogRetentionDays", 1, 3653);
+  const retention = wholeNumber(read, "accessLogRetentionDays", { min: 1, max: 3653 });
   if (!(LOG_RETENTION_CHOICES as readonly number[]).includes(retention)) {
     throw new ConfigError(
       "accessLogRetentionDays",
@@ -298,7 +272,8 @@ export function parseOperationsSettings(read: ReadOperationsSetting): Operations
       "pulumi config set accessLogRetentionDays 30",
     );
   }
-  const manageRole = read("manageApiGatewayLogRole")?.trim() || "true";
+  const manageRole =
+    read("manageApiGatewayLogRole")?.trim() || String(OPERATIONS_DEFAULTS.manageApiGatewayLogRole);
   if (manageRole !== "true" && manageRole !== "false") {
     throw new ConfigError(
       "manageApiGatewayLogRole",
@@ -322,16 +297,13 @@ export function parseOperationsSettings(read: ReadOperationsSetting): Operations
     accessLogRetentionDays: retention,
     manageApiGatewayLogRole: manageRole === "true",
     ...(alarmEmail === undefined ? {} : { alarmEmail }),
-    alarmQuotaPercent: wholeNumber(read, "alarmQuotaPercent", 1, 100),
-    alarmClientErrors: wholeNumber(read, "alarmClientErrors", 1, 1_000_000),
-    alarmServerErrors: wholeNumber(read, "alarmServerErrors", 1, 1_000_000),
+    alarmQuotaPercent: wholeNumber(read, "alarmQuotaPercent", { min: 1, max: 100 }),
+    alarmClientErrors: wholeNumber(read, "alarmClientErrors", { min: 1, max: 1_000_000 }),
+    alarmServerErrors: wholeNumber(read, "alarmServerErrors", { min: 1, max: 1_000_000 }),
   };
 }
 
-function readBotChallenge(
-  read: ReadOperationsSetting,
-  perIpRateLimit: number | undefined,
-): BotChallenge {
+function readBotChallenge(read: ReadOperationsSetting, perIp: number | undefined): BotChallenge {
   const raw = read("botChallenge")?.trim() || "none";
   const value = BOT_CHALLENGES.find((choice) => choice === raw);
   if (value === undefined) {
@@ -342,10 +314,10 @@ function readBotChallenge(
     );
   }
   const needed = 2 * WAF_MIN_RATE_LIMIT;
-  if (value !== "none" && (perIpRateLimit === undefined || perIpRateLimit < needed)) {
+  if (value !== "none" && (perIp === undefined || perIp < needed)) {
     throw new ConfigError(
       "botChallenge",
-      `${value} needs the web ACL with perIpRateLimit at least ${needed} (POSTs get half of it, and WAF's minimum is ${WAF_MIN_RATE_LIMIT}); perIpRateLimit is ${perIpRateLimit ?? "off"}`,
+      `${value} needs the web ACL with perIpRateLimit at least ${needed} (POSTs get half of it, and WAF's minimum is ${WAF_MIN_RATE_LIMIT}); perIpRateLimit is ${perIp ?? "off"}`,
       `pulumi config set perIpRateLimit ${needed} (or pulumi config set botChallenge none)`,
     );
   }
@@ -370,40 +342,57 @@ function withValue<K extends string>(key: K, value: number | undefined) {
   return (value === undefined ? {} : { [key]: value }) as Partial<Record<K, number>>;
 }
 
-/** A whole number, or its default when unset. */
-function wholeNumber(
-  read: ReadOperationsSetting,
-  key: keyof typeof OPERATIONS_DEFAULTS,
-  min: number,
-  max: number,
-): number {
-  const raw = read(key)?.trim() || String(OPERATIONS_DEFAULTS[key]);
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(
-      key,
-      `"${raw}" must be a whole number from ${min} to ${max}`,
-      `pulumi config set ${key} ${OPERATIONS_DEFAULTS[key]}`,
-    );
-  }
-  return value;
+interface WholeNumberRule {
+  min: number;
+  /** No maximum: any whole number from `min` up. */
+  max?: number;
+  /** Unset, or 0, turns the option off: the reader gives undefined. */
+  offAtZero?: boolean;
+  /** Why the range is what it is, said in the message. */
+  why?: string;
 }
 
-/** A whole number in range, or undefined when unset or 0 (the option is off). */
-function optionalWholeNumber(
-  read: ReadOperationsSetting,
-  key: "perIpRateLimit" | "authorizerConcurrency" | "mailerConcurrency",
-  rule: { min: number; max: number; why: string },
+/**
+ * The one number reader: a whole number in the rule's range. Unset, it is the key's default (or
+ * off, or refused as not set); a bad value is refused with the key, the value, the range and a
+ * fix naming the nearest valid value.
+ */
+function wholeNumber<K extends string>(
+  read: (key: K) => string | undefined,
+  key: K,
+  rule: WholeNumberRule & { offAtZero: true },
+): number | undefined;
+function wholeNumber<K extends string>(
+  read: (key: K) => string | undefined,
+  key: K,
+  rule: WholeNumberRule,
+): number;
+function wholeNumber<K extends string>(
+  read: (key: K) => string | undefined,
+  key: K,
+  rule: WholeNumberRule,
 ): number | undefined {
-  const raw = read(key)?.trim() ?? "";
-  if (raw === "" || raw === "0") return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < rule.min || value > rule.max) {
+  const fallback = (OPERATIONS_DEFAULTS as Record<string, unknown>)[key];
+  const raw = read(key)?.trim() || (fallback === undefined ? "" : String(fallback));
+  if (rule.offAtZero && (raw === "" || raw === "0")) return undefined;
+  const range =
+    rule.max === undefined ? `of at least ${rule.min}` : `from ${rule.min} to ${rule.max}`;
+  if (raw === "") {
     throw new ConfigError(
       key,
-      `"${raw}" must be a whole number from ${rule.min} to ${rule.max} (${rule.why})`,
-      `pulumi config set ${key} ${rule.min} (or 0 to turn it off)`,
+      "it is not set",
+      `pulumi config set ${key} <a whole number ${range}>`,
     );
   }
-  return value;
+  const value = Number(raw);
+  const inRange = value >= rule.min && (rule.max === undefined || value <= rule.max);
+  if (Number.isInteger(value) && inRange) return value;
+  const nearest = Number.isFinite(value)
+    ? Math.min(Math.max(Math.round(value), rule.min), rule.max ?? Infinity)
+    : rule.min;
+  throw new ConfigError(
+    key,
+    `"${raw}" must be a whole number ${range}${rule.why ? ` (${rule.why})` : ""}`,
+    `pulumi config set ${key} ${nearest}${rule.offAtZero ? " (or 0 to turn it off)" : ""}`,
+  );
 }

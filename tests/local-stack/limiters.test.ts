@@ -8,7 +8,7 @@ import {
 import { createDailyQuota } from "../../tools/local-gateway/daily-quota";
 import { createTokenBucket } from "../../tools/local-gateway/token-bucket";
 import { createRateWindow } from "../../tools/local-gateway/waf-rate-window";
-import { parseMethodPath } from "../../tools/local-gateway/read-program";
+import { parseMethodPath } from "../../tools/local-gateway/read-limits";
 
 function fakeClock(start = Date.UTC(2026, 10, 25, 12, 0, 0)) {
   let time = start;

@@ -51,16 +51,41 @@ describe("config errors fail the program with a message naming the key and the f
       { "mailer-api:rateLimit": "10", "mailer-api:burstLimit": "5" },
       /burstLimit.*below rateLimit.*Fix: pulumi config set burstLimit 10/,
     ],
-    ["a rate limit of 0", { "mailer-api:rateLimit": "0" }, /rateLimit.*"0" must be a whole number/],
-    ["a negative rate limit", { "mailer-api:rateLimit": "-1" }, /rateLimit.*"-1"/],
-    ["a burst limit of 0", { "mailer-api:burstLimit": "0" }, /burstLimit.*"0"/],
+    [
+      "a rate limit of 0",
+      { "mailer-api:rateLimit": "0" },
+      /rateLimit: "0" must be a whole number from 1 to 10000\. Fix: pulumi config set rateLimit 1$/,
+    ],
+    [
+      "a rate limit left empty",
+      { "mailer-api:rateLimit": " " },
+      /rateLimit: it is not set\. Fix: pulumi config set rateLimit <a whole number from 1 to 10000>$/,
+    ],
+    [
+      "a negative rate limit",
+      { "mailer-api:rateLimit": "-1" },
+      /rateLimit: "-1" must be a whole number from 1 to 10000\. Fix: pulumi config set rateLimit 1$/,
+    ],
+    [
+      "a burst limit of 0",
+      { "mailer-api:burstLimit": "0" },
+      /burstLimit: "0" must be a whole number from 1 to 5000\. Fix: pulumi config set burstLimit 1$/,
+    ],
     [
       "a quota of 0",
       { "mailer-api:dailyQuota": "0" },
-      /dailyQuota.*"0" must be a whole number above 0/,
+      /dailyQuota: "0" must be a whole number of at least 1\. Fix: pulumi config set dailyQuota 1$/,
     ],
-    ["a fractional quota", { "mailer-api:dailyQuota": "1.5" }, /dailyQuota/],
-    ["a cache TTL over an hour", { "mailer-api:authorizerCacheTtl": "7200" }, /authorizerCacheTtl/],
+    [
+      "a fractional quota",
+      { "mailer-api:dailyQuota": "1.5" },
+      /dailyQuota: "1\.5" must be a whole number of at least 1\. Fix: pulumi config set dailyQuota 2$/,
+    ],
+    [
+      "a cache TTL over an hour",
+      { "mailer-api:authorizerCacheTtl": "7200" },
+      /authorizerCacheTtl: "7200" must be a whole number from 0 to 3600\. Fix: pulumi config set authorizerCacheTtl 3600$/,
+    ],
     [
       "an invalid sender",
       { "mailer-api:mailFrom": "not-an-address" },

@@ -96,22 +96,7 @@ export async function runLoad(
   try {
     await stack.ses.clear();
     const started = performance.now();
-    const result = await new Promise<AutocannonResult>((resolve, reject) => {
-      autocannon(
-        {
-          url: stack.url,
-          method: "POST",
-          headers: { [TOKEN_HEADER]: stack.token },
-          connections: scenario.connections,
-          amount: scenario.requests,
-          overallRate: scenario.offeredRate,
-          // A hard stop whatever happens: the run is bounded in time as well as in count.
-          duration: Math.ceil(scenario.requests / scenario.offeredRate) + 10,
-          timeout: 10,
-        },
-        (error, output) => (error ? reject(error) : resolve(output)),
-      );
-    });
+    const result = await offerLoad(stack, scenario);
     const seconds = (performance.now() - started) / 1000;
     const statuses: Record<number, number> = {};
     for (const [code, { count }] of Object.entries(result.statusCodeStats)) {
@@ -165,6 +150,29 @@ export async function runLoad(
   } finally {
     await stack.stop();
   }
+}
+
+/** The scenario's requests, sent by autocannon at its offered rate to the local stack. */
+function offerLoad(
+  stack: { url: string; token: string },
+  scenario: LoadScenario,
+): Promise<AutocannonResult> {
+  return new Promise<AutocannonResult>((resolve, reject) => {
+    autocannon(
+      {
+        url: stack.url,
+        method: "POST",
+        headers: { [TOKEN_HEADER]: stack.token },
+        connections: scenario.connections,
+        amount: scenario.requests,
+        overallRate: scenario.offeredRate,
+        // A hard stop whatever happens: the run is bounded in time as well as in count.
+        duration: Math.ceil(scenario.requests / scenario.offeredRate) + 10,
+        timeout: 10,
+      },
+      (error, output) => (error ? reject(error) : resolve(output)),
+    );
+  });
 }
 
 export async function run(): Promise<string> {

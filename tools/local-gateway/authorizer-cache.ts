@@ -1,7 +1,8 @@
 // API Gateway's authorizer result cache: the authorizer's answer is reused for the same token
 // until the TTL runs out (a TTL of 0 turns caching off). Keys are the tokens' SHA-256 digests, so
 // the cache never holds a token. Bounded, so a stream of distinct tokens cannot exhaust memory.
-// Pure, with the clock injected.
+// Pure, with the clock injected. `createAuthorizerCalls` puts the cache in front of the
+// authorizer's function, and shares one invocation among requests carrying the same token.
 import { createHash } from "node:crypto";
 
 export interface AuthorizerCache<T> {
@@ -42,5 +43,50 @@ export function createAuthorizerCache<T>(options: {
     size() {
       return entries.size;
     },
+  };
+}
+
+/** An authorizer as the cache in front of it needs it. */
+export interface CachedAuthorizer {
+  id: string;
+  ttlSeconds: number;
+  function: string;
+}
+
+/**
+ * The authorizer's raw answer for a token: from its cache, or from one invocation that every
+ * request carrying the same token while it runs shares.
+ */
+export function createAuthorizerCalls(options: {
+  invoke(functionName: string, event: unknown): Promise<unknown>;
+  now: () => number;
+}): (authorizer: CachedAuthorizer, token: string, event: unknown) => Promise<unknown> {
+  const caches = new Map<string, AuthorizerCache<unknown>>();
+  const inFlight = new Map<string, Promise<unknown>>();
+  return async (authorizer, token, event) => {
+    let cache = caches.get(authorizer.id);
+    if (cache === undefined) {
+      cache = createAuthorizerCache<unknown>({
+        ttlSeconds: authorizer.ttlSeconds,
+        now: options.now,
+      });
+      caches.set(authorizer.id, cache);
+    }
+    const cached = cache.get(token);
+    if (cached !== undefined) return cached;
+    const flightKey = `${authorizer.id}\n${token}`;
+    const running = inFlight.get(flightKey);
+    if (running !== undefined) return running;
+    const store = cache;
+    const call = options.invoke(authorizer.function, event).then((result) => {
+      store.set(token, result);
+      return result;
+    });
+    inFlight.set(flightKey, call);
+    try {
+      return await call;
+    } finally {
+      inFlight.delete(flightKey);
+    }
   };
 }

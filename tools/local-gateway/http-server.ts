@@ -2,7 +2,11 @@
 // 403 Forbidden outside its stages, as API Gateway does. Nothing here names a route or a page (the
 // contact page is served by the local stack's site, tools/local-stack/site.ts, on its own origin).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { GATEWAY_ANSWERS, UNCUSTOMISED_ANSWERS } from "../../contracts/gateway-answers";
+import {
+  GATEWAY_ANSWERS,
+  UNCUSTOMISED_ANSWERS,
+  gatewayAnswerBody,
+} from "../../contracts/gateway-answers";
 import { MAX_PAYLOAD_BYTES, type Gateway, type GatewayResponse } from "./gateway";
 
 export interface FrontOptions {
@@ -33,7 +37,7 @@ async function route(options: FrontOptions, req: IncomingMessage, res: ServerRes
   const gateway = options.gateway();
   if (gateway === undefined) {
     res.writeHead(503, { "Content-Type": "application/json", "Retry-After": "1" });
-    res.end(JSON.stringify({ message: "Service Unavailable" }));
+    res.end(gatewayAnswerBody({ message: "Service Unavailable" }));
     return;
   }
   const response = await callGateway(gateway, req);
@@ -91,7 +95,7 @@ function send(res: ServerResponse, response: GatewayResponse): void {
     res.writeHead(response.statusCode, response.headers);
   } catch {
     // A header value Node refuses (a line break from the integration): API Gateway answers 502.
-    const body = JSON.stringify({ message: UNCUSTOMISED_ANSWERS.integrationFailure.message });
+    const body = gatewayAnswerBody(UNCUSTOMISED_ANSWERS.integrationFailure);
     res.writeHead(502, { "Content-Type": "application/json" });
     res.end(body);
     return;

@@ -70,103 +70,31 @@ interface Reply {
   errorMessage?: string;
 }
 
+interface Waiter {
+  worker: Worker;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/** A function's containers: idle ones, all live ones, and the invocations they are running. */
+interface Pool {
+  options: LambdaOptions;
+  idle: Worker[];
+  all: Set<Worker>;
+  pending: Map<number, Waiter>;
+  nextId: number;
+}
+
 export async function startLambda(options: LambdaOptions): Promise<LambdaContainer> {
   // Lambda's own limit when nothing is reserved: the account's default concurrency.
   const limit = options.reservedConcurrency ?? ACCOUNT_CONCURRENCY;
-  const idle: Worker[] = [];
-  const all = new Set<Worker>();
+  const pool: Pool = { options, idle: [], all: new Set(), pending: new Map(), nextId: 1 };
   let busy = 0;
-  let nextId = 1;
-  const pending = new Map<
-    number,
-    { worker: Worker; resolve: (v: unknown) => void; reject: (e: Error) => void }
-  >();
   let stopped = false;
-
-  /** Fails the invoke running in a container that is gone, and forgets the container. */
-  const discard = (gone: Worker) => {
-    all.delete(gone);
-    const at = idle.indexOf(gone);
-    if (at >= 0) idle.splice(at, 1);
-    for (const [id, waiter] of pending) {
-      if (waiter.worker !== gone) continue;
-      pending.delete(id);
-      waiter.reject(new LambdaInvokeError("Runtime.ExitError", "the runtime exited"));
-    }
-  };
-
-  const spawn = () =>
-    new Promise<Worker>((resolve, reject) => {
-      const created = new Worker(CONTAINER_SOURCE, {
-        eval: true,
-        workerData: { file: options.file, exportName: options.exportName ?? "handler" },
-        env: { ...options.env },
-        stdout: true,
-        stderr: true,
-      });
-      all.add(created);
-      for (const stream of [created.stdout, created.stderr]) {
-        createInterface({ input: stream }).on("line", (line) => options.log(line));
-      }
-      created.on("message", (reply: Reply) => {
-        if (reply.ready !== undefined) {
-          if (reply.ready) resolve(created);
-          else {
-            reject(new LambdaInvokeError(reply.errorType ?? "Error", reply.errorMessage ?? ""));
-            discard(created);
-            void created.terminate();
-          }
-          return;
-        }
-        const waiter = pending.get(reply.id ?? -1);
-        if (waiter === undefined) return;
-        pending.delete(reply.id ?? -1);
-        if (reply.errorType !== undefined) {
-          waiter.reject(new LambdaInvokeError(reply.errorType, reply.errorMessage ?? ""));
-        } else waiter.resolve(reply.result);
-      });
-      // A crashed container is replaced at the next invoke, as Lambda does.
-      created.on("error", (error) => {
-        reject(error);
-        discard(created);
-      });
-      created.on("exit", () => discard(created));
-    });
-
-  /** The one invocation a container runs until it answers, times out or dies. */
-  const run = (target: Worker, event: unknown, context: Record<string, unknown>) => {
-    const id = nextId++;
-    return new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(
-          new LambdaInvokeError(
-            "Sandbox.Timedout",
-            `Task timed out after ${options.timeoutSeconds.toFixed(2)} seconds`,
-          ),
-        );
-        // Lambda discards a container whose invoke timed out.
-        discard(target);
-        void target.terminate();
-      }, options.timeoutSeconds * 1000);
-      pending.set(id, {
-        worker: target,
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      target.postMessage({ id, event, context: { ...context, functionName: options.name } });
-    });
-  };
 
   // The first cold start happens now, so a bundle that cannot load stops the stack at start
   // (a function Lambda may never run is not started).
-  if (limit > 0) idle.push(await spawn());
+  if (limit > 0) pool.idle.push(await spawn(pool));
 
   return {
     async invoke(event, context = {}) {
@@ -176,9 +104,9 @@ export async function startLambda(options: LambdaOptions): Promise<LambdaContain
       }
       busy += 1;
       try {
-        const target = idle.pop() ?? (await spawn());
-        const answer = await run(target, event, context);
-        if (all.has(target) && !stopped) idle.push(target);
+        const target = pool.idle.pop() ?? (await spawn(pool));
+        const answer = await run(pool, target, event, context);
+        if (pool.all.has(target) && !stopped) pool.idle.push(target);
         return answer;
       } finally {
         busy -= 1;
@@ -186,14 +114,104 @@ export async function startLambda(options: LambdaOptions): Promise<LambdaContain
     },
     async stop() {
       stopped = true;
-      const running = [...all];
-      all.clear();
-      idle.length = 0;
-      for (const [id, waiter] of pending) {
-        pending.delete(id);
+      const running = [...pool.all];
+      pool.all.clear();
+      pool.idle.length = 0;
+      for (const [id, waiter] of pool.pending) {
+        pool.pending.delete(id);
         waiter.reject(new LambdaInvokeError("Runtime.Stopped", "the function is stopped"));
       }
       await Promise.all(running.map((worker) => worker.terminate()));
     },
   };
+}
+
+/** Fails the invoke running in a container that is gone, and forgets the container. */
+function discard(pool: Pool, gone: Worker): void {
+  pool.all.delete(gone);
+  const at = pool.idle.indexOf(gone);
+  if (at >= 0) pool.idle.splice(at, 1);
+  for (const [id, waiter] of pool.pending) {
+    if (waiter.worker !== gone) continue;
+    pool.pending.delete(id);
+    waiter.reject(new LambdaInvokeError("Runtime.ExitError", "the runtime exited"));
+  }
+}
+
+/** A new container, resolved once its handler has loaded (an init error rejects). */
+function spawn(pool: Pool): Promise<Worker> {
+  const { options } = pool;
+  return new Promise<Worker>((resolve, reject) => {
+    const created = new Worker(CONTAINER_SOURCE, {
+      eval: true,
+      workerData: { file: options.file, exportName: options.exportName ?? "handler" },
+      env: { ...options.env },
+      stdout: true,
+      stderr: true,
+    });
+    pool.all.add(created);
+    for (const stream of [created.stdout, created.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => options.log(line));
+    }
+    created.on("message", (reply: Reply) => {
+      if (reply.ready !== undefined) {
+        if (reply.ready) resolve(created);
+        else {
+          reject(new LambdaInvokeError(reply.errorType ?? "Error", reply.errorMessage ?? ""));
+          discard(pool, created);
+          void created.terminate();
+        }
+        return;
+      }
+      const waiter = pool.pending.get(reply.id ?? -1);
+      if (waiter === undefined) return;
+      pool.pending.delete(reply.id ?? -1);
+      if (reply.errorType !== undefined) {
+        waiter.reject(new LambdaInvokeError(reply.errorType, reply.errorMessage ?? ""));
+      } else waiter.resolve(reply.result);
+    });
+    // A crashed container is replaced at the next invoke, as Lambda does.
+    created.on("error", (error) => {
+      reject(error);
+      discard(pool, created);
+    });
+    created.on("exit", () => discard(pool, created));
+  });
+}
+
+/** The one invocation a container runs until it answers, times out or dies. */
+function run(
+  pool: Pool,
+  target: Worker,
+  event: unknown,
+  context: Record<string, unknown>,
+): Promise<unknown> {
+  const { options } = pool;
+  const id = pool.nextId++;
+  return new Promise<unknown>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pool.pending.delete(id);
+      reject(
+        new LambdaInvokeError(
+          "Sandbox.Timedout",
+          `Task timed out after ${options.timeoutSeconds.toFixed(2)} seconds`,
+        ),
+      );
+      // Lambda discards a container whose invoke timed out.
+      discard(pool, target);
+      void target.terminate();
+    }, options.timeoutSeconds * 1000);
+    pool.pending.set(id, {
+      worker: target,
+      resolve: (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      reject: (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    });
+    target.postMessage({ id, event, context: { ...context, functionName: options.name } });
+  });
 }

@@ -8,44 +8,25 @@ import { readInvokeGrants } from "./invoke-permissions";
 import type {
   GatewayModel,
   GatewayResponseModel,
-  IntegrationModel,
   InvokeGrant,
   LambdaFunctionModel,
   MethodModel,
-  MethodThrottleModel,
-  MockResponseModel,
-  RateBasedRuleModel,
   StageModel,
-  ThrottleLimits,
   TokenAuthorizerModel,
-  UsagePlanModel,
 } from "./model";
+import {
+  NotEmulatedError,
+  RESOURCE_TYPES,
+  idOf,
+  num,
+  record,
+  str,
+  type Inputs,
+} from "./read-inputs";
+import { readMethodThrottle, readStage, readUsagePlan, readWebAcls } from "./read-limits";
+import { readGatewayResponse, readIntegration, type FunctionFor } from "./read-responses";
 
-export class NotEmulatedError extends Error {
-  constructor(resource: RegisteredResource, problem: string) {
-    super(`${resource.type} "${resource.name}": ${problem} (not emulated by the local gateway)`);
-    this.name = "NotEmulatedError";
-  }
-}
-
-const T = {
-  restApi: "aws:apigateway/restApi:RestApi",
-  resource: "aws:apigateway/resource:Resource",
-  method: "aws:apigateway/method:Method",
-  integration: "aws:apigateway/integration:Integration",
-  methodResponse: "aws:apigateway/methodResponse:MethodResponse",
-  integrationResponse: "aws:apigateway/integrationResponse:IntegrationResponse",
-  authorizer: "aws:apigateway/authorizer:Authorizer",
-  response: "aws:apigateway/response:Response",
-  stage: "aws:apigateway/stage:Stage",
-  methodSettings: "aws:apigateway/methodSettings:MethodSettings",
-  usagePlan: "aws:apigateway/usagePlan:UsagePlan",
-  usagePlanKey: "aws:apigateway/usagePlanKey:UsagePlanKey",
-  apiKey: "aws:apigateway/apiKey:ApiKey",
-  function: "aws:lambda/function:Function",
-  webAcl: "aws:wafv2/webAcl:WebAcl",
-  webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
-} as const;
+export { NotEmulatedError } from "./read-inputs";
 
 /** API Gateway resources the local gateway does not serve: declaring one stops `npm start`. */
 const REFUSED_TYPES: Record<string, string> = {
@@ -58,29 +39,56 @@ const REFUSED_TYPES: Record<string, string> = {
   "aws:apigatewayv2/api:Api": "HTTP and WebSocket APIs (API Gateway v2)",
 };
 
-type Inputs = Record<string, unknown>;
-const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-const num = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
-const record = (value: unknown): Inputs =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Inputs) : {};
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const idOf = (resource: RegisteredResource) => str(resource.outputs.id) ?? `${resource.name}-id`;
-
 export interface ReadOptions {
   region: string;
   accountId: string;
+}
+
+/** The program's one REST API, and its resources by type. */
+interface Program {
+  resources: RegisteredResource[];
+  api: RegisteredResource;
+  apiId: string;
+  ofType(type: string): RegisteredResource[];
+  /** Resources of `type` whose `key` input names the API. */
+  onApi(type: string, key?: string): RegisteredResource[];
+  /** The resource path of a resource id of the API's tree. */
+  pathOf(owner: RegisteredResource, resourceId: unknown): string;
 }
 
 export function readGatewayModel(
   resources: RegisteredResource[],
   options: ReadOptions,
 ): GatewayModel {
-  const ofType = (type: string) => resources.filter((resource) => resource.type === type);
+  refuseWhatIsNotEmulated(resources);
+  const program = readProgram(resources);
+  const functions = functionIndex(resources);
+  const authorizers = program
+    .onApi(RESOURCE_TYPES.authorizer)
+    .map((resource) => readAuthorizer(resource, functions.nameFor));
+  const methods = readMethods(program, authorizers, functions.nameFor);
+  const stages = readStages(program);
+  const gatewayResponses = readGatewayResponses(program);
+  return {
+    api: readApi(program, options),
+    stages,
+    methods,
+    authorizers,
+    functions: functions.used(),
+    gatewayResponses,
+  };
+}
+
+function refuseWhatIsNotEmulated(resources: RegisteredResource[]): void {
   for (const resource of resources) {
     const refused = REFUSED_TYPES[resource.type];
     if (refused) throw new NotEmulatedError(resource, refused);
   }
-  const apis = ofType(T.restApi);
+}
+
+function readProgram(resources: RegisteredResource[]): Program {
+  const ofType = (type: string) => resources.filter((resource) => resource.type === type);
+  const apis = ofType(RESOURCE_TYPES.restApi);
   if (apis.length !== 1) {
     throw new Error(
       `the program declares ${apis.length} REST APIs (aws.apigateway.RestApi); the local gateway serves exactly one`,
@@ -91,39 +99,54 @@ export function readGatewayModel(
   const apiId = idOf(api);
   const onApi = (type: string, key = "restApi") =>
     ofType(type).filter((resource) => resource.inputs[key] === apiId);
-
-  const paths = resourcePaths(api, onApi(T.resource));
+  const paths = resourcePaths(api, onApi(RESOURCE_TYPES.resource));
   const pathOf = (owner: RegisteredResource, resourceId: unknown) => {
     const path = paths.get(String(resourceId));
     if (path === undefined)
       throw new NotEmulatedError(owner, `an unknown resourceId ${String(resourceId)}`);
     return path;
   };
+  return { resources, api, apiId, ofType, onApi, pathOf };
+}
 
+/** The program's functions by invoke ARN; only those an API names are read into the model. */
+function functionIndex(resources: RegisteredResource[]): {
+  nameFor: FunctionFor;
+  used(): LambdaFunctionModel[];
+} {
   const functions = new Map<
     string,
     { resource: RegisteredResource; model?: LambdaFunctionModel }
   >();
-  for (const fn of ofType(T.function))
+  for (const fn of resources.filter((r) => r.type === RESOURCE_TYPES.function))
     functions.set(String(fn.outputs.invokeArn), { resource: fn });
-  const functionFor = (owner: RegisteredResource, uri: unknown): string => {
-    const entry = functions.get(String(uri));
-    if (entry === undefined) {
-      throw new NotEmulatedError(
-        owner,
-        `a URI that is no Lambda function of the program (${String(uri)})`,
-      );
-    }
-    entry.model ??= readFunction(entry.resource, readInvokeGrants(resources, entry.resource));
-    return entry.model.name;
+  return {
+    nameFor(owner, uri) {
+      const entry = functions.get(String(uri));
+      if (entry === undefined) {
+        throw new NotEmulatedError(
+          owner,
+          `a URI that is no Lambda function of the program (${String(uri)})`,
+        );
+      }
+      entry.model ??= readFunction(entry.resource, readInvokeGrants(resources, entry.resource));
+      return entry.model.name;
+    },
+    used: () => [...functions.values()].flatMap((entry) => (entry.model ? [entry.model] : [])),
   };
+}
 
-  const authorizers = onApi(T.authorizer).map((resource) => readAuthorizer(resource, functionFor));
+function readMethods(
+  program: Program,
+  authorizers: TokenAuthorizerModel[],
+  functionFor: FunctionFor,
+): MethodModel[] {
   const methodKey = (inputs: Inputs) => `${String(inputs.resourceId)} ${String(inputs.httpMethod)}`;
-  const integrations = new Map(onApi(T.integration).map((r) => [methodKey(r.inputs), r]));
-  const integrationResponses = onApi(T.integrationResponse);
-
-  const methods: MethodModel[] = onApi(T.method).map((method) => {
+  const integrations = new Map(
+    program.onApi(RESOURCE_TYPES.integration).map((r) => [methodKey(r.inputs), r]),
+  );
+  const integrationResponses = program.onApi(RESOURCE_TYPES.integrationResponse);
+  return program.onApi(RESOURCE_TYPES.method).map((method) => {
     const inputs = method.inputs;
     const authorization = str(inputs.authorization);
     if (authorization !== "NONE" && authorization !== "CUSTOM") {
@@ -140,7 +163,7 @@ export function readGatewayModel(
     if (integration === undefined) throw new NotEmulatedError(method, "no integration");
     return {
       httpMethod: String(inputs.httpMethod),
-      resourcePath: pathOf(method, inputs.resourceId),
+      resourcePath: program.pathOf(method, inputs.resourceId),
       resourceId: String(inputs.resourceId),
       authorization,
       authorizerId: authorization === "CUSTOM" ? authorizerId : undefined,
@@ -148,17 +171,21 @@ export function readGatewayModel(
       integration: readIntegration(integration, integrationResponses, functionFor),
     };
   });
+}
 
-  const stages = onApi(T.stage).map((stage) => readStage(stage));
+/** The API's stages with their limits: method throttles, usage plans (with keys), WAF rules. */
+function readStages(program: Program): StageModel[] {
+  const { ofType, onApi } = program;
+  const stages = onApi(RESOURCE_TYPES.stage).map((stage) => readStage(stage));
   const stageByName = new Map(stages.map((stage) => [stage.name, stage]));
-  for (const settings of onApi(T.methodSettings)) {
+  for (const settings of onApi(RESOURCE_TYPES.methodSettings)) {
     const stage = stageByName.get(String(settings.inputs.stageName));
     if (stage === undefined) continue; // settings on a stage that does not exist do nothing
     const throttle = readMethodThrottle(settings);
     if (throttle) stage.methodThrottles.push(throttle);
   }
   const apiKeys = new Map(
-    ofType(T.apiKey).map((key) => [
+    ofType(RESOURCE_TYPES.apiKey).map((key) => [
       idOf(key),
       {
         id: idOf(key),
@@ -167,10 +194,10 @@ export function readGatewayModel(
       },
     ]),
   );
-  for (const plan of ofType(T.usagePlan)) {
-    const model = readUsagePlan(plan, apiId);
+  for (const plan of ofType(RESOURCE_TYPES.usagePlan)) {
+    const model = readUsagePlan(plan, program.apiId);
     if (model === undefined) continue;
-    for (const planKey of ofType(T.usagePlanKey)) {
+    for (const planKey of ofType(RESOURCE_TYPES.usagePlanKey)) {
       if (planKey.inputs.usagePlanId !== model.id) continue;
       const key = apiKeys.get(String(planKey.inputs.keyId));
       if (key === undefined)
@@ -179,32 +206,32 @@ export function readGatewayModel(
     }
     for (const name of model.stages) stageByName.get(name)?.usagePlans.push(model);
   }
-  readWebAcls(resources, ofType(T.stage), stageByName);
+  readWebAcls(program.resources, ofType(RESOURCE_TYPES.stage), stageByName);
+  return stages;
+}
 
+function readGatewayResponses(program: Program): Record<string, GatewayResponseModel> {
   const gatewayResponses: Record<string, GatewayResponseModel> = {};
-  for (const response of onApi(T.response, "restApiId")) {
+  for (const response of program.onApi(RESOURCE_TYPES.response, "restApiId")) {
     gatewayResponses[String(response.inputs.responseType)] = readGatewayResponse(response);
   }
+  return gatewayResponses;
+}
 
+function readApi(program: Program, options: ReadOptions): GatewayModel["api"] {
+  const { api, apiId } = program;
   const apiKeySource = str(api.inputs.apiKeySource) ?? "HEADER";
   if (apiKeySource !== "HEADER" && apiKeySource !== "AUTHORIZER") {
     throw new NotEmulatedError(api, `apiKeySource ${apiKeySource}`);
   }
   return {
-    api: {
-      id: apiId,
-      name: api.name,
-      apiKeySource,
-      ...options,
-      executionArn:
-        str(api.outputs.executionArn) ??
-        `arn:aws:execute-api:${options.region}:${options.accountId}:${apiId}`,
-    },
-    stages,
-    methods,
-    authorizers,
-    functions: [...functions.values()].flatMap((entry) => (entry.model ? [entry.model] : [])),
-    gatewayResponses,
+    id: apiId,
+    name: api.name,
+    apiKeySource,
+    ...options,
+    executionArn:
+      str(api.outputs.executionArn) ??
+      `arn:aws:execute-api:${options.region}:${options.accountId}:${apiId}`,
   };
 }
 
@@ -270,7 +297,7 @@ export function handlerEntry(fn: LambdaFunctionModel): { file: string; exportNam
 
 function readAuthorizer(
   resource: RegisteredResource,
-  functionFor: (owner: RegisteredResource, uri: unknown) => string,
+  functionFor: FunctionFor,
 ): TokenAuthorizerModel {
   const inputs = resource.inputs;
   if (inputs.type !== "TOKEN") {
@@ -290,255 +317,4 @@ function readAuthorizer(
     ttlSeconds: num(inputs.authorizerResultTtlInSeconds) ?? 300,
     function: functionFor(resource, inputs.authorizerUri),
   };
-}
-
-function readIntegration(
-  integration: RegisteredResource,
-  integrationResponses: RegisteredResource[],
-  functionFor: (owner: RegisteredResource, uri: unknown) => string,
-): IntegrationModel {
-  const inputs = integration.inputs;
-  if (inputs.type === "AWS_PROXY") {
-    return { type: "AWS_PROXY", function: functionFor(integration, inputs.uri) };
-  }
-  if (inputs.type !== "MOCK") {
-    throw new NotEmulatedError(integration, `integration type ${String(inputs.type)}`);
-  }
-  const templates = record(inputs.requestTemplates);
-  const template = str(templates["application/json"]) ?? '{"statusCode": 200}';
-  const statusCode = literalStatusCode(template);
-  if (statusCode === undefined) {
-    throw new NotEmulatedError(
-      integration,
-      `the request template ${template} (only a literal {"statusCode": N})`,
-    );
-  }
-  const responses: MockResponseModel[] = integrationResponses
-    .filter(
-      (response) =>
-        response.inputs.resourceId === inputs.resourceId &&
-        response.inputs.httpMethod === inputs.httpMethod,
-    )
-    .map((response) => {
-      const headers = literalHeaders(response, "method.response.header.");
-      const body = str(record(response.inputs.responseTemplates)["application/json"]) ?? "";
-      if (/[$#]/.test(body)) {
-        throw new NotEmulatedError(response, "a response template with VTL (only literal bodies)");
-      }
-      const pattern = str(response.inputs.selectionPattern);
-      return {
-        statusCode: String(response.inputs.statusCode),
-        selectionPattern: pattern === "" ? undefined : pattern,
-        headers,
-        body,
-      };
-    });
-  return { type: "MOCK", statusCode, responses };
-}
-
-function literalStatusCode(template: string): number | undefined {
-  try {
-    const parsed = JSON.parse(template) as unknown;
-    const code = record(parsed).statusCode;
-    return typeof code === "number" && Number.isInteger(code) ? code : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function readStage(stage: RegisteredResource): StageModel {
-  if (stage.inputs.cacheClusterEnabled === true) {
-    throw new NotEmulatedError(stage, "the stage cache");
-  }
-  return {
-    name: String(stage.inputs.stageName),
-    methodThrottles: [],
-    usagePlans: [],
-    wafRateRules: [],
-  };
-}
-
-function limitsOf(settings: Inputs, rate: string, burst: string): ThrottleLimits | undefined {
-  const rateLimit = num(settings[rate]);
-  const burstLimit = num(settings[burst]);
-  if (rateLimit === undefined && burstLimit === undefined) return undefined;
-  // An unset half is the account's default (10,000 rps, 5,000 burst).
-  return { rateLimit: rateLimit ?? 10_000, burstLimit: burstLimit ?? 5_000 };
-}
-
-/** `*\/*`, or `{resource path without its leading slash}/{METHOD}`, `~1` standing for `/`. */
-export function parseMethodPath(
-  methodPath: string,
-): { resourcePath: string; httpMethod: string } | undefined {
-  if (methodPath === "*/*") return { resourcePath: "*", httpMethod: "*" };
-  const slash = methodPath.lastIndexOf("/");
-  if (slash < 0) return undefined;
-  const path = methodPath.slice(0, slash).replace(/~1/g, "/");
-  const httpMethod = methodPath.slice(slash + 1);
-  if (httpMethod === "") return undefined;
-  const resourcePath = path === "" || path === "/" ? "/" : `/${path.replace(/^\/+/, "")}`;
-  return { resourcePath, httpMethod };
-}
-
-function readMethodThrottle(settings: RegisteredResource): MethodThrottleModel | undefined {
-  const limits = limitsOf(
-    record(settings.inputs.settings),
-    "throttlingRateLimit",
-    "throttlingBurstLimit",
-  );
-  if (limits === undefined) return undefined;
-  const path = parseMethodPath(String(settings.inputs.methodPath));
-  if (path === undefined)
-    throw new NotEmulatedError(settings, `methodPath ${String(settings.inputs.methodPath)}`);
-  return { ...path, limits };
-}
-
-function readUsagePlan(plan: RegisteredResource, apiId: string): UsagePlanModel | undefined {
-  const apiStages = list(plan.inputs.apiStages)
-    .map(record)
-    .filter((s) => s.apiId === apiId);
-  if (apiStages.length === 0) return undefined;
-  const quotaSettings = record(plan.inputs.quotaSettings);
-  let quota: UsagePlanModel["quota"];
-  if (num(quotaSettings.limit) !== undefined) {
-    if (quotaSettings.period !== "DAY" || (num(quotaSettings.offset) ?? 0) !== 0) {
-      throw new NotEmulatedError(
-        plan,
-        `a quota per ${String(quotaSettings.period)} with offset ${String(quotaSettings.offset ?? 0)} (only DAY, offset 0)`,
-      );
-    }
-    quota = { limit: num(quotaSettings.limit) as number, period: "DAY" };
-  }
-  const methodThrottles: UsagePlanModel["methodThrottles"] = [];
-  for (const apiStage of apiStages) {
-    for (const throttle of list(apiStage.throttles).map(record)) {
-      const path = parseMethodPath(String(throttle.path).replace(/^\//, ""));
-      const limits = limitsOf(throttle, "rateLimit", "burstLimit");
-      if (path === undefined)
-        throw new NotEmulatedError(plan, `throttle path ${String(throttle.path)}`);
-      if (limits) methodThrottles.push({ ...path, limits, stage: String(apiStage.stage) });
-    }
-  }
-  return {
-    id: idOf(plan),
-    name: plan.name,
-    stages: apiStages.map((s) => String(s.stage)),
-    throttle: limitsOf(record(plan.inputs.throttleSettings), "rateLimit", "burstLimit"),
-    methodThrottles,
-    quota,
-    keys: [],
-  };
-}
-
-function readGatewayResponse(response: RegisteredResource): GatewayResponseModel {
-  const headers = literalHeaders(response, "gatewayresponse.header.");
-  const status = str(response.inputs.statusCode);
-  return {
-    statusCode: status === undefined ? undefined : Number(status),
-    headers,
-    template: str(record(response.inputs.responseTemplates)["application/json"]),
-  };
-}
-
-/** Rate-based rules (aggregated by IP) of web ACLs associated with a stage of this API. */
-function readWebAcls(
-  resources: RegisteredResource[],
-  stageResources: RegisteredResource[],
-  stageByName: Map<string, StageModel>,
-): void {
-  const acls = new Map(
-    resources.filter((r) => r.type === T.webAcl).map((acl) => [String(acl.outputs.arn), acl]),
-  );
-  for (const association of resources.filter((r) => r.type === T.webAclAssociation)) {
-    const target = association.inputs.resourceArn;
-    // The stage's arn output, or the ARN AWS documents for a stage, built from its inputs.
-    const stage = stageResources.find(
-      (s) =>
-        s.outputs.arn === target ||
-        (typeof target === "string" &&
-          target.endsWith(
-            `::/restapis/${String(s.inputs.restApi)}/stages/${String(s.inputs.stageName)}`,
-          )),
-    );
-    if (stage === undefined) continue; // associated with something else than this API's stages
-    const acl = acls.get(String(association.inputs.webAclArn));
-    if (acl === undefined)
-      throw new NotEmulatedError(association, "a web ACL the program does not declare");
-    const model = stageByName.get(String(stage.inputs.stageName));
-    model?.wafRateRules.push(...readRateRules(acl));
-  }
-}
-
-function readRateRules(acl: RegisteredResource): RateBasedRuleModel[] {
-  if (record(acl.inputs.defaultAction).allow === undefined) {
-    throw new NotEmulatedError(acl, "a default action other than allow");
-  }
-  return list(acl.inputs.rules)
-    .map(record)
-    .flatMap((rule): RateBasedRuleModel[] => {
-      const statement = record(record(rule.statement).rateBasedStatement);
-      const action = record(rule.action);
-      // AWS WAF's Challenge and CAPTCHA need its JavaScript integration: said at start, not run.
-      const challenge = ["challenge", "captcha"].find((kind) => action[kind] !== undefined);
-      if (challenge !== undefined && Object.keys(statement).length === 0) {
-        return [{ name: String(rule.name), limit: 0, windowSeconds: 0, notEmulated: challenge }];
-      }
-      if (Object.keys(statement).length === 0 || action.block === undefined) {
-        throw new NotEmulatedError(
-          acl,
-          `rule "${String(rule.name)}" (only rate-based rules that block, and challenges)`,
-        );
-      }
-      const aggregate = str(statement.aggregateKeyType) ?? "IP";
-      const method =
-        statement.scopeDownStatement === undefined
-          ? undefined
-          : methodMatch(record(statement.scopeDownStatement));
-      if (aggregate !== "IP" || method === null) {
-        throw new NotEmulatedError(
-          acl,
-          `rule "${String(rule.name)}" aggregated by ${aggregate} or scoped down other than to one HTTP method`,
-        );
-      }
-      return [
-        {
-          name: String(rule.name),
-          limit: num(statement.limit) ?? 0,
-          windowSeconds: num(statement.evaluationWindowSec) ?? 300,
-          ...(method === undefined ? {} : { method }),
-        },
-      ];
-    });
-}
-
-/** The method a scope-down statement matches exactly (a byte match on the method), else null. */
-function methodMatch(statement: Record<string, unknown>): string | null {
-  const match = record(statement.byteMatchStatement);
-  const transforms = list(match.textTransformations).map(record);
-  const exact =
-    Object.keys(statement).length === 1 &&
-    Object.keys(record(match.fieldToMatch)).join() === "method" &&
-    match.positionalConstraint === "EXACTLY" &&
-    transforms.every((transform) => transform.type === "NONE");
-  return exact && typeof match.searchString === "string" ? match.searchString : null;
-}
-
-/**
- * The headers a response's parameters set, each a quoted literal (`'value'`) under `prefix`;
- * anything else (a mapping from the request or the integration) is not emulated.
- */
-function literalHeaders(response: RegisteredResource, prefix: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(record(response.inputs.responseParameters))) {
-    const header = key.startsWith(prefix) ? key.slice(prefix.length) : "";
-    const literal = /^'(.*)'$/s.exec(String(value))?.[1];
-    if (header === "" || literal === undefined) {
-      throw new NotEmulatedError(
-        response,
-        `the response parameter ${key} = ${String(value)} (only literal headers)`,
-      );
-    }
-    headers[header] = literal;
-  }
-  return headers;
 }
