@@ -1,5 +1,5 @@
 // A proxy in front of the local SES that breaks requests the ways networks and SES break them:
-// SES's own throttling and unavailable answers, a refused connection (the proxy stops listening),
+// SES's own throttling, unavailable and message-rejected answers, a refused connection (the proxy stops listening),
 // a connection reset before the request reaches SES, a reset after SES accepted it (the mail is
 // sent, its answer lost), and a black hole (the request is read, nothing ever answers). Used by the
 // tests (one fault, or a seeded random fault per request) and by `npm start` (LOCAL_SES_FAULT).
@@ -10,6 +10,7 @@ export const SES_FAULTS = [
   "none",
   "throttle",
   "unavailable",
+  "reject",
   "down",
   "reset-before",
   "reset-after",
@@ -48,6 +49,10 @@ const CANNED: Partial<Record<SesFault, { status: number; body: string }>> = {
   unavailable: {
     status: 503,
     body: sesError("Receiver", "ServiceUnavailable", "Service is unavailable."),
+  },
+  reject: {
+    status: 400,
+    body: sesError("Sender", "MessageRejected", "Email address is not verified."),
   },
 };
 

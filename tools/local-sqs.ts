@@ -32,8 +32,8 @@ export interface LocalSqs {
    * for the dead-letter queue, which has no redrive policy of its own.
    */
   peek(queueUrl: string): Promise<Message[]>;
-  /** Messages on a queue, visible or in flight (SQS's approximate counts, exact here). */
-  depth(queueUrl: string): Promise<number>;
+  /** Messages on a queue (the local SQS counts in-flight messages in both figures). */
+  depth(queueUrl: string): Promise<{ messages: number; inFlight: number }>;
   stop(): Promise<void>;
 }
 
@@ -97,10 +97,10 @@ export async function startLocalSqs(options: { port?: number } = {}): Promise<Lo
           AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
         }),
       );
-      return (
-        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-      );
+      return {
+        messages: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+        inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+      };
     },
     stop() {
       client.destroy();
