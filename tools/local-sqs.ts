@@ -22,6 +22,14 @@ export interface LocalSqs {
   /** Base URL, for AWS_ENDPOINT_URL_SQS. */
   url: string;
   client: SQSClient;
+  /** One queue, with a redrive policy to another local queue's ARN when given. */
+  createQueue(
+    name: string,
+    settings: {
+      visibilityTimeoutSeconds: number;
+      redrive?: { deadLetterTargetArn: string; maxReceiveCount: number };
+    },
+  ): Promise<{ url: string; arn: string }>;
   /** A queue with its dead-letter queue and redrive policy, as the program declares them. */
   createQueues(
     name: string,
@@ -48,31 +56,34 @@ export async function startLocalSqs(options: { port?: number } = {}): Promise<Lo
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const client = new SQSClient({ endpoint: url, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
-  return {
+  const localSqs: LocalSqs = {
     url,
     client,
-    async createQueues(name, settings) {
-      const dead = await client.send(new CreateQueueCommand({ QueueName: `${name}-dead-letter` }));
-      const deadLetterQueueUrl = dead.QueueUrl ?? "";
-      const { Attributes } = await client.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: deadLetterQueueUrl,
-          AttributeNames: ["QueueArn"],
-        }),
-      );
-      const queue = await client.send(
+    async createQueue(name, settings) {
+      const created = await client.send(
         new CreateQueueCommand({
           QueueName: name,
           Attributes: {
             VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
-            RedrivePolicy: JSON.stringify({
-              deadLetterTargetArn: Attributes?.QueueArn,
-              maxReceiveCount: settings.maxReceiveCount,
-            }),
+            ...(settings.redrive ? { RedrivePolicy: JSON.stringify(settings.redrive) } : {}),
           },
         }),
       );
-      return { queueUrl: queue.QueueUrl ?? "", deadLetterQueueUrl };
+      const url = created.QueueUrl ?? "";
+      const { Attributes } = await client.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }),
+      );
+      return { url, arn: Attributes?.QueueArn ?? "" };
+    },
+    async createQueues(name, settings) {
+      const dead = await localSqs.createQueue(`${name}-dead-letter`, {
+        visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+      });
+      const queue = await localSqs.createQueue(name, {
+        visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
+        redrive: { deadLetterTargetArn: dead.arn, maxReceiveCount: settings.maxReceiveCount },
+      });
+      return { queueUrl: queue.url, deadLetterQueueUrl: dead.url };
     },
     async peek(queueUrl) {
       const seen = new Map<string, Message>();
@@ -110,4 +121,5 @@ export async function startLocalSqs(options: { port?: number } = {}): Promise<Lo
       });
     },
   };
+  return localSqs;
 }

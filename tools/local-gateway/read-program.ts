@@ -223,7 +223,7 @@ function resourcePaths(
   return paths;
 }
 
-function readFunction(fn: RegisteredResource): LambdaFunctionModel {
+export function readFunction(fn: RegisteredResource): LambdaFunctionModel {
   const inputs = fn.inputs;
   const code = record(inputs.code);
   if (typeof code.path !== "string" || code.archive !== true) {
