@@ -80,7 +80,12 @@ async function deadLetter(
     );
   } catch {
     // Not moved: left on the queue, where the redrive policy moves it after maxReceiveCount.
-    logDelivery({ requestId, outcome: "delivery-retry", reason: "dead-letter-failed", receiveCount });
+    logDelivery({
+      requestId,
+      outcome: "delivery-retry",
+      reason: "dead-letter-failed",
+      receiveCount,
+    });
     return false;
   }
   logDelivery({ requestId, outcome: "dead-lettered", reason, receiveCount });

@@ -22,6 +22,7 @@ export interface DeliveryLog {
 }
 
 export function logDelivery(entry: DeliveryLog): void {
-  const level = entry.outcome === "delivered" ? "info" : entry.outcome === "dead-lettered" ? "error" : "warn";
+  const level =
+    entry.outcome === "delivered" ? "info" : entry.outcome === "dead-lettered" ? "error" : "warn";
   console.log(JSON.stringify({ level, ...entry }));
 }

@@ -31,7 +31,8 @@ const mailTo = (process.env.MAIL_TO ?? "")
   .filter((address) => address !== "");
 const cors = corsHeaders(process.env.ALLOWED_ORIGIN || "*");
 
-export const QUEUED_MESSAGE = "The mail service is busy; your message is kept and will be sent shortly";
+export const QUEUED_MESSAGE =
+  "The mail service is busy; your message is kept and will be sent shortly";
 
 export async function handler(
   event: unknown,
@@ -69,7 +70,11 @@ export async function handler(
     const queued = await enqueue(email, requestId);
     if (queued === "queued") {
       logRequest({ requestId, outcome: "queued", status: 202, reason: failure.reason });
-      return jsonResponse(202, { queued: true, message: QUEUED_MESSAGE, reference: requestId }, cors);
+      return jsonResponse(
+        202,
+        { queued: true, message: QUEUED_MESSAGE, reference: requestId },
+        cors,
+      );
     }
     if (queued === "unconfirmed") {
       throw new HttpError(504, UNCONFIRMED_MESSAGE, {

@@ -45,7 +45,10 @@ function sesError(type: "Sender" | "Receiver", code: string, message: string): s
 }
 
 const CANNED: Partial<Record<SesFault, { status: number; body: string }>> = {
-  throttle: { status: 400, body: sesError("Sender", "Throttling", "Maximum sending rate exceeded.") },
+  throttle: {
+    status: 400,
+    body: sesError("Sender", "Throttling", "Maximum sending rate exceeded."),
+  },
   unavailable: {
     status: 503,
     body: sesError("Receiver", "ServiceUnavailable", "Service is unavailable."),
@@ -89,7 +92,11 @@ export async function startFaultySes(
           (answer) => {
             readBody(answer).then(
               (answerBody) =>
-                resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: answerBody }),
+                resolve({
+                  status: answer.statusCode ?? 502,
+                  headers: answer.headers,
+                  body: answerBody,
+                }),
               reject,
             );
           },

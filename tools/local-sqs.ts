@@ -55,7 +55,11 @@ export async function startLocalSqs(options: { port?: number } = {}): Promise<Lo
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const client = new SQSClient({ endpoint: url, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
+  const client = new SQSClient({
+    endpoint: url,
+    region: "us-east-1",
+    credentials: LOCAL_CREDENTIALS,
+  });
   const localSqs: LocalSqs = {
     url,
     client,

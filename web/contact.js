@@ -44,6 +44,9 @@
     if (statusCode === 429) {
       return "Too many messages at once (429 Too Many Requests). Please wait a few seconds and send again.";
     }
+    if (statusCode === 504) {
+      return "The mail service did not confirm your message (504): it may have been sent. Please do not send it again right away.";
+    }
     if (statusCode >= 500) {
       return `The mail service failed (${statusCode}). Your message was not sent; please try again later.`;
     }
@@ -88,7 +91,14 @@
         headers: { "Content-Type": "application/json", authtoken: token },
         body: JSON.stringify(payload),
       });
-      if (response.ok) {
+      if (response.status === 202) {
+        show(
+          "success",
+          "Thank you! Your message is kept and will be sent shortly (the mail service is busy).",
+        );
+        form.elements.message.value = "";
+        form.elements.subject.value = "";
+      } else if (response.ok) {
         show("success", "Thank you! Your message was sent.");
         form.elements.message.value = "";
         form.elements.subject.value = "";

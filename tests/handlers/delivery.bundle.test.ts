@@ -7,7 +7,11 @@ import type { SQSEvent } from "aws-lambda";
 import { DEAD_LETTER_REASON_ATTRIBUTE } from "../../contracts/delivery-queue";
 import { encodeDeliveryMessage } from "../../handlers/delivery-message";
 import { pollOnce } from "../../tools/local-stack/event-source-mapping";
-import { startDeliveryStack, type BundledDelivery, type DeliveryStack } from "../harness/delivery-stack";
+import {
+  startDeliveryStack,
+  type BundledDelivery,
+  type DeliveryStack,
+} from "../harness/delivery-stack";
 
 let stack: DeliveryStack;
 let delivery: BundledDelivery;
@@ -44,7 +48,9 @@ const message = (requestId: string, overrides: Record<string, unknown> = {}) =>
   });
 
 const enqueue = (body: string) =>
-  stack.sqs.client.send(new SendMessageCommand({ QueueUrl: stack.queues.queueUrl, MessageBody: body }));
+  stack.sqs.client.send(
+    new SendMessageCommand({ QueueUrl: stack.queues.queueUrl, MessageBody: body }),
+  );
 
 const mapping = () => ({
   client: stack.sqs.client,
@@ -65,7 +71,11 @@ it("keeps a message while SES throttles, and sends it once SES takes it again", 
   expect(await pollOnce(mapping())).toBe(1);
   expect(await stack.ses.inbox()).toHaveLength(0);
   expect(logged()).toEqual([
-    expect.objectContaining({ requestId: "r-throttled", outcome: "delivery-retry", reason: "ses-throttled" }),
+    expect.objectContaining({
+      requestId: "r-throttled",
+      outcome: "delivery-retry",
+      reason: "ses-throttled",
+    }),
   ]);
   await stack.faulty.setFault("none");
   expect(await pollAfterBackoff()).toBe(1);
@@ -73,20 +83,23 @@ it("keeps a message while SES throttles, and sends it once SES takes it again", 
   expect(inbox).toHaveLength(1);
   expect(inbox[0]).toMatchObject({ from: "website@example.com", replyTo: ["ada@example.org"] });
   expect(inbox[0].body.text).toContain("queued r-throttled");
-  expect(logged()[1]).toMatchObject({ requestId: "r-throttled", outcome: "delivered", receiveCount: 2 });
+  expect(logged()[1]).toMatchObject({
+    requestId: "r-throttled",
+    outcome: "delivered",
+    receiveCount: 2,
+  });
   expect(await stack.sqs.depth(stack.queues.queueUrl)).toEqual({ messages: 0, inFlight: 0 });
 });
 
 it("reports only the failed message of a batch", async () => {
   let calls = 0;
   await stack.faulty.setFault(() => (++calls === 1 ? "unavailable" : "none"));
-  const records: SQSEvent["Records"] = [];
   const answer = await delivery.handler({
     Records: [message("r-a"), message("r-b")].map((body, index) => ({
       messageId: `m-${index}`,
       body,
       attributes: { ApproximateReceiveCount: "1" },
-    })) as unknown as typeof records,
+    })) as unknown as SQSEvent["Records"],
   });
   expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: "m-0" }] });
   expect(await stack.ses.inbox()).toHaveLength(1);

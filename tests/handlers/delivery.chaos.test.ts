@@ -73,7 +73,10 @@ it(`keeps every accepted message of ${MESSAGES} under random SES faults (seed ${
         const marker = `chaos-${String(next++).padStart(4, "0")}`;
         const event = authorizedPost(JSON.stringify({ message: `${marker} end` }));
         const answer = await mailer.handler(event);
-        answers.set(marker, { status: answer.statusCode, requestId: event.requestContext.requestId });
+        answers.set(marker, {
+          status: answer.statusCode,
+          requestId: event.requestContext.requestId,
+        });
       }
     }),
   );
@@ -123,7 +126,7 @@ it(`keeps every accepted message of ${MESSAGES} under random SES faults (seed ${
     }
     if (copies > 1 && !unconfirmed.has(requestId)) unexplainedCopies.push(marker);
     if (status === 200 && copies !== 1) wrongCounts.push(`${marker}: 200 with ${copies}`);
-    if (status === 202 !== queuedLogged.has(requestId)) wrongCounts.push(`${marker}: ${status}`);
+    if ((status === 202) !== queuedLogged.has(requestId)) wrongCounts.push(`${marker}: ${status}`);
     if ((status === 502 || status === 503) && (copies > 0 || deadLettered.has(marker))) {
       wrongCounts.push(`${marker}: ${status}, yet sent or kept`);
     }
@@ -142,7 +145,8 @@ it(`keeps every accepted message of ${MESSAGES} under random SES faults (seed ${
   const accepted = (byStatus.get(200) ?? 0) + (byStatus.get(202) ?? 0);
   const keptOrSent = [...answers].filter(
     ([marker, { status }]) =>
-      (status === 200 || status === 202) && ((delivered.get(marker) ?? 0) > 0 || deadLettered.has(marker)),
+      (status === 200 || status === 202) &&
+      ((delivered.get(marker) ?? 0) > 0 || deadLettered.has(marker)),
   ).length;
   expect(keptOrSent).toBe(accepted);
 }, 180_000);

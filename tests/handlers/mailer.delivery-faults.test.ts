@@ -89,7 +89,12 @@ describe("a send SES certainly refused for a passing reason", () => {
       // Throttling is retried once at once; nothing else is.
       expect(stack.faulty.log).toHaveLength(attempts);
       expect(logged()).toEqual([
-        expect.objectContaining({ requestId: lastRequestId(), outcome: "queued", status: 202, reason }),
+        expect.objectContaining({
+          requestId: lastRequestId(),
+          outcome: "queued",
+          status: 202,
+          reason,
+        }),
       ]);
       const queued = await queuedBodies();
       expect(queued).toHaveLength(1);

@@ -20,7 +20,9 @@ async function inboxAfter(deadlineMs: number, want: number) {
 
 it("serves the declared queue and its consumer", () => {
   expect(Object.keys(stack.delivery.queues).sort()).toEqual(["delivery", "delivery-dead-letter"]);
-  expect(stack.consumers).toEqual([expect.stringMatching(/^delivery-from-queue: delivery <- http/)]);
+  expect(stack.consumers).toEqual([
+    expect.stringMatching(/^delivery-from-queue: delivery <- http/),
+  ]);
 });
 
 it("queues a message while the local SES throttles, and delivers it once the fault is lifted", async () => {

@@ -84,7 +84,10 @@ export async function startLocalDelivery(options: {
       const redrive = redriveOf(queue);
       const target = redrive && localArnByArn.get(redrive.deadLetterTargetArn);
       if (redrive && target === undefined) {
-        throw new NotEmulatedError(queue, "a redrive policy to a queue the program does not declare");
+        throw new NotEmulatedError(
+          queue,
+          "a redrive policy to a queue the program does not declare",
+        );
       }
       const created = await localSqs.createQueue(queue.name, {
         visibilityTimeoutSeconds: options.retrySeconds ?? LOCAL_RETRY_SECONDS,

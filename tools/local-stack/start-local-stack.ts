@@ -181,7 +181,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           name: fn.name,
           file: entry.file,
           exportName: entry.exportName,
-          env: { ...delivery.localize(fn.environment), ...localEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
+          env: {
+            ...delivery.localize(fn.environment),
+            ...localEnv,
+            AWS_LAMBDA_FUNCTION_NAME: fn.name,
+          },
           timeoutSeconds: fn.timeoutSeconds,
           log: (line) => log(`[${fn.name}] ${line}`),
         });
