@@ -6,5 +6,5 @@ export const HANDLER_NAMES: readonly HandlerName[] = ["authorizer", "mailer", "d
 export const FUNCTION_SIZES: Record<HandlerName, { memorySize: number; timeout: number }> = {
   authorizer: { memorySize: 128, timeout: 3 },
   mailer: { memorySize: 256, timeout: 10 },
-  delivery: { memorySize: 256, timeout: 20 },
+  delivery: { memorySize: 256, timeout: 45 },
 };

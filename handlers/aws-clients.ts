@@ -8,7 +8,7 @@ import { SESClient } from "@aws-sdk/client-ses";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
-/** Milliseconds. The mailer's worst case (tests/handlers/delivery-budget.test.ts) fits its timeout. */
+/** Milliseconds. Each function's worst case fits its timeout (tests/handlers/delivery-budget.test.ts). */
 export const CALL_TIMEOUTS = {
   /** TCP (and TLS) connection: past it nothing was sent, so the message may go to the queue. */
   connectionMs: 1_000,
