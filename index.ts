@@ -8,6 +8,7 @@ import { createApi } from "./infra/api";
 import { buildHandlersSync } from "./infra/bundle";
 import { readStackSettings } from "./infra/config";
 import { createFunctions } from "./infra/lambdas";
+import { createDeliveryMapping, createDeliveryQueues } from "./infra/delivery-queue";
 import { createMailIdentities } from "./infra/mail-identity";
 import { createProdStage } from "./infra/stage";
 import { createUsageApiKey, createUsagePlan } from "./infra/usage-plan";
@@ -16,12 +17,15 @@ import { createPerIpRateLimit } from "./infra/waf";
 const settings = readStackSettings();
 const identities = createMailIdentities(settings);
 const usageApiKey = createUsageApiKey();
+const queues = createDeliveryQueues();
 const functions = createFunctions({
   settings,
   bundles: buildHandlersSync(),
   identities,
+  queues,
   usageApiKeyValue: usageApiKey.value,
 });
+createDeliveryMapping(queues.queue, functions.delivery, [functions.deliveryQueueAccess]);
 const api = createApi(settings, functions);
 const accessLogs = createAccessLogs({
   retentionInDays: settings.accessLogRetentionDays,
@@ -46,6 +50,7 @@ const alarms =
         restApi: api.restApi,
         stage,
         mailer: functions.mailer,
+        deadLetterQueue: queues.deadLetterQueue,
         perIpRateLimit,
       });
 
@@ -82,6 +87,9 @@ export const captchaApiKey = perIpRateLimit?.captchaApiKey
 export const accessLogGroup = accessLogs.logGroup.name;
 export const mailerLogGroup = functions.mailer.loggingConfig.logGroup;
 export const authorizerLogGroup = functions.authorizer.loggingConfig.logGroup;
+export const deliveryLogGroup = functions.delivery.loggingConfig.logGroup;
+export const deliveryQueueUrl = queues.queue.id;
+export const deadLetterQueueUrl = queues.deadLetterQueue.id;
 export const webAclArn = perIpRateLimit?.webAcl.arn ?? null;
 export const alarmTopicArn = alarms?.topic.arn ?? null;
 export const alarmNames = alarms ? alarms.alarms.map((alarm) => alarm.name) : [];

@@ -26,12 +26,15 @@ export interface HttpErrorOptions {
   headers?: Record<string, string>;
   /** A short, non-sensitive label for the log line. */
   reason?: string;
+  /** The log line's outcome, when neither "refused" (4xx) nor "failed" (5xx) says it. */
+  outcome?: string;
 }
 
 /** A request the mailer does not serve, with the status and message the caller gets. */
 export class HttpError extends Error {
   readonly headers: Record<string, string>;
   readonly reason?: string;
+  private readonly ownOutcome?: string;
 
   constructor(
     readonly statusCode: number,
@@ -42,10 +45,11 @@ export class HttpError extends Error {
     this.name = "HttpError";
     this.headers = options.headers ?? {};
     this.reason = options.reason;
+    this.ownOutcome = options.outcome;
   }
 
   /** A 4xx refuses the caller's request; a 5xx is the mailer's (or its mail service's) failure. */
-  get outcome(): "refused" | "failed" {
-    return this.statusCode >= 500 ? "failed" : "refused";
+  get outcome(): string {
+    return this.ownOutcome ?? (this.statusCode >= 500 ? "failed" : "refused");
   }
 }

@@ -11,3 +11,18 @@ export interface RequestLog {
 export function logRequest(entry: RequestLog): void {
   console.log(JSON.stringify({ level: entry.status >= 500 ? "error" : "info", ...entry }));
 }
+
+/** One line per queued email the delivery function handled. */
+export interface DeliveryLog {
+  requestId: string;
+  outcome: "delivered" | "delivery-retry" | "delivery-unconfirmed" | "dead-lettered";
+  receiveCount: number;
+  messageId?: string;
+  reason?: string;
+}
+
+export function logDelivery(entry: DeliveryLog): void {
+  const level =
+    entry.outcome === "delivered" ? "info" : entry.outcome === "dead-lettered" ? "error" : "warn";
+  console.log(JSON.stringify({ level, ...entry }));
+}

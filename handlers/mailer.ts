@@ -1,25 +1,38 @@
 // API Gateway proxy handler: validates the request, sends one email through SES from MAIL_FROM
 // to MAIL_TO (never from or to an address the caller chose), and answers JSON with CORS headers.
-import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
+// When SES refuses for a passing reason the message goes to the delivery queue (202, queued);
+// when SES may have received it but did not confirm, the answer says so (504) and it is not resent.
+import type { SESClient } from "@aws-sdk/client-ses";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { isAuthorizedByToken } from "../contracts/authorizer-context";
 import { composeEmail, parseContactRequest, type OutgoingEmail } from "./contact-message";
 import { corsHeaders } from "../contracts/cors";
+import { newSesClient, newSqsClient } from "./aws-clients";
+import { encodeDeliveryMessage, DELIVERY_MESSAGE_VERSION } from "./delivery-message";
 import { decoyMessageId, isHoneypotFilled } from "./honeypot";
 import { HttpError, errorResponse, jsonResponse } from "./http";
 import { logRequest } from "./log";
-import { classifySesError } from "./ses-errors";
+import { classifySendFailure, failureAnswer, UNCONFIRMED_MESSAGE } from "./ses-errors";
+import { sendEmail } from "./ses-send";
 
 // One client per container, replaced after a failure that happened before any request was sent.
-// The endpoint comes from the SDK's standard settings (AWS_ENDPOINT_URL_SES: a local SES).
-const newSesClient = () => new SESClient({ maxAttempts: 2 });
-let ses = newSesClient();
+let ses: SESClient = newSesClient();
+const renewSes = () => {
+  ses.destroy();
+  ses = newSesClient();
+};
+const sqs = newSqsClient();
+const queueUrl = process.env.DELIVERY_QUEUE_URL ?? "";
 const mailFrom = process.env.MAIL_FROM ?? "";
 const mailTo = (process.env.MAIL_TO ?? "")
   .split(",")
   .map((address) => address.trim())
   .filter((address) => address !== "");
 const cors = corsHeaders(process.env.ALLOWED_ORIGIN || "*");
+
+export const QUEUED_MESSAGE =
+  "The mail service is busy; your message is kept and will be sent shortly";
 
 export async function handler(
   event: unknown,
@@ -42,14 +55,34 @@ export async function handler(
       requestId,
       receivedAt: new Date(),
     });
-    const messageId = await send(email);
-    logRequest({
-      requestId,
-      outcome: contact ? "sent-message" : "sent-notification",
-      status: 200,
-      messageId,
-    });
-    return jsonResponse(200, { messageId }, cors);
+    const result = await sendEmail(() => ses, email, renewSes);
+    if (result.sent) {
+      logRequest({
+        requestId,
+        outcome: contact ? "sent-message" : "sent-notification",
+        status: 200,
+        messageId: result.messageId,
+      });
+      return jsonResponse(200, { messageId: result.messageId }, cors);
+    }
+    const { failure } = result;
+    if (failure.kind !== "transient" || queueUrl === "") throw failureAnswer(failure);
+    const queued = await enqueue(email, requestId);
+    if (queued === "queued") {
+      logRequest({ requestId, outcome: "queued", status: 202, reason: failure.reason });
+      return jsonResponse(
+        202,
+        { queued: true, message: QUEUED_MESSAGE, reference: requestId },
+        cors,
+      );
+    }
+    if (queued === "unconfirmed") {
+      throw new HttpError(504, UNCONFIRMED_MESSAGE, {
+        reason: "queue-unconfirmed",
+        outcome: "unconfirmed",
+      });
+    }
+    throw failureAnswer(failure);
   } catch (error) {
     if (error instanceof HttpError) {
       logRequest({
@@ -92,27 +125,25 @@ function requestIdOf(event: unknown, context: Partial<Context> | undefined): str
   return context?.awsRequestId ?? "unknown";
 }
 
-async function send(email: OutgoingEmail): Promise<string> {
+/** Puts the email on the delivery queue: whether SQS took it, refused it, or may have taken it. */
+async function enqueue(
+  email: OutgoingEmail,
+  requestId: string,
+): Promise<"queued" | "refused" | "unconfirmed"> {
   try {
-    const result = await ses.send(
-      new SendEmailCommand({
-        Source: email.from,
-        Destination: { ToAddresses: email.to },
-        ReplyToAddresses: email.replyTo.length > 0 ? email.replyTo : undefined,
-        Message: {
-          Subject: { Data: email.subject, Charset: "UTF-8" },
-          Body: { Text: { Data: email.text, Charset: "UTF-8" } },
-        },
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: encodeDeliveryMessage({
+          version: DELIVERY_MESSAGE_VERSION,
+          requestId,
+          acceptedAt: new Date().toISOString(),
+          email,
+        }),
       }),
     );
-    return result.MessageId ?? "";
+    return "queued";
   } catch (error) {
-    // No $metadata: the SDK failed before sending (serializing, signing), and may have kept
-    // state from the failed request; a fresh client keeps it away from the next request.
-    if (typeof error !== "object" || error === null || !("$metadata" in error)) {
-      ses.destroy();
-      ses = newSesClient();
-    }
-    throw classifySesError(error);
+    return classifySendFailure(error).kind === "unconfirmed" ? "unconfirmed" : "refused";
   }
 }

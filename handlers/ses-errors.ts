@@ -1,19 +1,46 @@
-// How a failed SES send is answered. Throttling and quota errors are retryable (503 with
-// Retry-After); everything else is the operator's problem, answered with a generic 502 so that no
-// SDK message, identity or account detail reaches the caller.
+// What a failed call to SES (or to the delivery queue) means for the message, from the error the
+// SDK threw:
+// - refused for a passing reason (throttling, the service unavailable, the endpoint unreachable
+//   before anything was sent): certainly not sent; worth sending again later;
+// - refused for good (message rejected, identity not verified, sending paused, access denied):
+//   sending it again changes nothing until the operator fixes the cause;
+// - unconfirmed: the request may have reached SES (the connection broke after it was written, or
+//   no answer came in time); sending it again could send a second copy, so it is not resent and
+//   the caller is told it may have been sent.
+// No SDK message, identity or account detail reaches the caller or the log: only these labels.
 import { HttpError } from "./http";
 
-/** Node's socket errors: SES (or the local endpoint) could not be reached at all. */
-const NETWORK_ERROR_CODES = new Set([
+export type SendFailure =
+  | {
+      kind: "transient";
+      reason: "ses-throttled" | "ses-daily-quota" | "ses-unavailable" | "ses-unreachable";
+      /** Seconds before a new try makes sense. */
+      retryAfter: number;
+    }
+  | {
+      kind: "permanent";
+      reason:
+        | "ses-rejected"
+        | "ses-identity-not-verified"
+        | "ses-sending-paused"
+        | "ses-not-sent"
+        | "ses-error";
+    }
+  | { kind: "unconfirmed"; reason: "ses-unconfirmed" };
+
+/** Node's errors for a connection that never opened: nothing of the request was sent. */
+const NOT_CONNECTED_CODES = new Set([
   "ECONNREFUSED",
-  "ECONNRESET",
   "ENOTFOUND",
   "EAI_AGAIN",
-  "ETIMEDOUT",
   "EHOSTUNREACH",
   "ENETUNREACH",
-  "EPIPE",
 ]);
+/** @smithy/node-http-handler's connectionTimeout: the socket never connected. */
+const NOT_CONNECTED_MESSAGE = /did not establish a connection/;
+
+/** Thrown by the SDK's serializer before any request exists (a string it cannot encode). */
+const LOCAL_ERROR_NAMES = new Set(["URIError", "TypeError", "RangeError"]);
 
 const THROTTLING_ERRORS = new Set([
   "Throttling",
@@ -23,36 +50,50 @@ const THROTTLING_ERRORS = new Set([
   "SendingQuotaExceeded",
 ]);
 
-export function classifySesError(error: unknown): HttpError {
+export function classifySendFailure(error: unknown): SendFailure {
   const name = errorName(error);
   const message = error instanceof Error ? error.message : "";
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  if (typeof status !== "number") return transportFailure(error, name, message);
   if (THROTTLING_ERRORS.has(name) || status === 429) {
     // SES says "Daily message quota exceeded" when the 24-hour quota is spent: retry much later.
-    const daily = /daily/i.test(message);
-    return new HttpError(503, "The mail service is busy, please try again later", {
-      headers: { "Retry-After": daily ? "3600" : "5" },
-      reason: daily ? "ses-daily-quota" : "ses-throttled",
-    });
+    return /daily/i.test(message)
+      ? { kind: "transient", reason: "ses-daily-quota", retryAfter: 3600 }
+      : { kind: "transient", reason: "ses-throttled", retryAfter: 5 };
   }
-  if (
-    (error as { $fault?: string })?.$fault === "server" ||
-    (status !== undefined && status >= 500)
-  ) {
-    return new HttpError(503, "The mail service is unavailable, please try again later", {
-      headers: { "Retry-After": "30" },
-      reason: "ses-unavailable",
-    });
+  if (status >= 500 || (error as { $fault?: string }).$fault === "server") {
+    return { kind: "transient", reason: "ses-unavailable", retryAfter: 30 };
   }
-  const reason =
-    name === "MessageRejected"
-      ? "ses-rejected"
-      : /NotVerified|MailFromDomain/i.test(name) || /not verified/i.test(message)
-        ? "ses-identity-not-verified"
-        : isNetworkError(error, message)
-          ? "ses-unreachable"
-          : "ses-error";
-  return new HttpError(502, "The email could not be sent", { reason });
+  if (status >= 200 && status < 300) {
+    // SES answered 2xx but the answer could not be read (cut short): it accepted the message.
+    return { kind: "unconfirmed", reason: "ses-unconfirmed" };
+  }
+  if (name === "MessageRejected") return { kind: "permanent", reason: "ses-rejected" };
+  if (/NotVerified|MailFromDomain/i.test(name) || /not verified/i.test(message)) {
+    return { kind: "permanent", reason: "ses-identity-not-verified" };
+  }
+  if (/SendingPaused/i.test(name)) return { kind: "permanent", reason: "ses-sending-paused" };
+  return { kind: "permanent", reason: "ses-error" };
+}
+
+/** No answer from SES: whether the request can have left this process decides. */
+function transportFailure(error: unknown, name: string, message: string): SendFailure {
+  if (isNotConnected(error, message)) {
+    return { kind: "transient", reason: "ses-unreachable", retryAfter: 30 };
+  }
+  if (LOCAL_ERROR_NAMES.has(name)) return { kind: "permanent", reason: "ses-not-sent" };
+  // A reset, a broken pipe, a request timeout, an aborted or unreadable answer: it may have
+  // reached SES.
+  return { kind: "unconfirmed", reason: "ses-unconfirmed" };
+}
+
+function isNotConnected(error: unknown, message: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && NOT_CONNECTED_CODES.has(code)) return true;
+  if (NOT_CONNECTED_MESSAGE.test(message)) return true;
+  // The SDK wraps a non-Error rejection (a socket error from another realm, as in a sandbox) as
+  // "AWS SDK error wrapper for Error: connect ECONNREFUSED ...": the code survives in the message.
+  return (message.match(/\bE[A-Z_]+\b/g) ?? []).some((word) => NOT_CONNECTED_CODES.has(word));
 }
 
 function errorName(error: unknown): string {
@@ -61,10 +102,32 @@ function errorName(error: unknown): string {
   return String(Code ?? code ?? name ?? "");
 }
 
-function isNetworkError(error: unknown, message: string): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && NETWORK_ERROR_CODES.has(code)) return true;
-  // The SDK wraps a non-Error rejection (a socket error from another realm, as in a sandbox) as
-  // "AWS SDK error wrapper for Error: connect ECONNREFUSED ...": the code survives in the message.
-  return (message.match(/\bE[A-Z_]+\b/g) ?? []).some((word) => NETWORK_ERROR_CODES.has(word));
+export const UNCONFIRMED_MESSAGE =
+  "The mail service did not confirm the message; it may have been sent";
+
+/**
+ * The answer to a failed send that was not queued. 503 (with Retry-After) only where the message
+ * certainly was not sent, 504 where it may have been, a generic 502 for the operator's problems.
+ */
+export function failureAnswer(failure: SendFailure): HttpError {
+  const reason = failure.reason;
+  if (failure.kind === "unconfirmed") {
+    return new HttpError(504, UNCONFIRMED_MESSAGE, { reason, outcome: "unconfirmed" });
+  }
+  if (failure.kind === "transient") {
+    const busy = failure.reason === "ses-throttled" || failure.reason === "ses-daily-quota";
+    return new HttpError(
+      503,
+      busy
+        ? "The mail service is busy, please try again later"
+        : "The mail service is unavailable, please try again later",
+      { headers: { "Retry-After": String(failure.retryAfter) }, reason },
+    );
+  }
+  return new HttpError(502, "The email could not be sent", { reason });
+}
+
+/** The answer for a failed send, as before the queue: kept for callers without one. */
+export function classifySesError(error: unknown): HttpError {
+  return failureAnswer(classifySendFailure(error));
 }

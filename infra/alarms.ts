@@ -15,6 +15,11 @@ const ONE_DAY = 86_400;
  * not a JSON pattern: Lambda's text log format puts a timestamp and request id before the JSON.
  */
 export const SES_FAILURE_FILTER_PATTERN = '"outcome" "failed" "ses-"';
+/**
+ * The mailer's line for a send that SES (or the queue) may have received but did not confirm
+ * (handlers/ses-errors.ts, answered 504): the visitor was told it may have been sent.
+ */
+export const UNCONFIRMED_FILTER_PATTERN = '"outcome" "unconfirmed"';
 export const SES_FAILURE_NAMESPACE = "mailer-api";
 
 export interface Alarms {
@@ -35,6 +40,7 @@ export function createAlarms(args: {
   restApi: aws.apigateway.RestApi;
   stage: aws.apigateway.Stage;
   mailer: aws.lambda.Function;
+  deadLetterQueue: aws.sqs.Queue;
   perIpRateLimit?: PerIpRateLimit;
 }): Alarms {
   const { settings, restApi, stage, mailer } = args;
@@ -85,6 +91,24 @@ export function createAlarms(args: {
       ...notify,
     }),
     sesFailureAlarm(mailer, settings.alarmServerErrors, notify),
+    unconfirmedAlarm(mailer, notify),
+    new aws.cloudwatch.MetricAlarm("dead-letters", {
+      alarmDescription:
+        "A queued message is in the delivery dead-letter queue: SES refused it for good (the message attribute `reason` says why) or kept refusing it. Fix the cause, then redrive the dead-letter queue (docs: delivery).",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      // The queue's name is the last part of its ARN.
+      dimensions: {
+        QueueName: args.deadLetterQueue.arn.apply((arn) => arn.split(":").pop() ?? ""),
+      },
+      statistic: "Maximum",
+      period: FIVE_MINUTES,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "notBreaching",
+      ...notify,
+    }),
   ];
   if (args.perIpRateLimit) {
     const { metricNames } = args.perIpRateLimit;
@@ -105,6 +129,37 @@ export function createAlarms(args: {
     );
   }
   return { topic, subscription, alarms };
+}
+
+/** Sends SES may have received without confirming, from the mailer's log lines: any is news. */
+function unconfirmedAlarm(
+  mailer: aws.lambda.Function,
+  notify: { alarmActions: pulumi.Input<string>[]; okActions: pulumi.Input<string>[] },
+): aws.cloudwatch.MetricAlarm {
+  const metricName = pulumi.interpolate`UnconfirmedSends-${mailer.name}`;
+  new aws.cloudwatch.LogMetricFilter("unconfirmed-sends", {
+    logGroupName: mailer.loggingConfig.apply((config) => config.logGroup),
+    pattern: UNCONFIRMED_FILTER_PATTERN,
+    metricTransformation: {
+      namespace: SES_FAILURE_NAMESPACE,
+      name: metricName,
+      value: "1",
+      unit: "Count",
+    },
+  });
+  return new aws.cloudwatch.MetricAlarm("unconfirmed-sends", {
+    alarmDescription:
+      "The mailer answered 504 at least once in 5 minutes: SES did not confirm a message that it may have sent (the visitor was told so). The mailer's log group has the request ids.",
+    namespace: SES_FAILURE_NAMESPACE,
+    metricName,
+    statistic: "Sum",
+    period: FIVE_MINUTES,
+    evaluationPeriods: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "notBreaching",
+    threshold: 1,
+    ...notify,
+  });
 }
 
 /** SES send failures, counted from the mailer's own log lines by a metric filter. */

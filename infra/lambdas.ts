@@ -1,5 +1,7 @@
-// The two Lambda functions, each with its own log group (with retention) and a role that can do
-// nothing but write that log group, plus, for the mailer, send as the sender identity.
+// The three Lambda functions, each with its own log group (with retention) and a role that can do
+// nothing but write that log group, plus: for the mailer, send as the sender identity and put a
+// message on the delivery queue; for the delivery function, send as the sender identity, read and
+// delete from the delivery queue and put a message on its dead-letter queue.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { HandlerName } from "../contracts/functions";
@@ -7,21 +9,26 @@ import { LAMBDA_NODE_RUNTIME, type HandlerBundle } from "./bundle";
 import type { StackSettings } from "./config";
 import { FUNCTION_SIZES } from "../contracts/functions";
 import type { MailIdentities } from "./mail-identity";
+import type { DeliveryQueues } from "./delivery-queue";
 
 export const LOG_RETENTION_DAYS = 30;
 
 export interface MailerFunctions {
   authorizer: aws.lambda.Function;
   mailer: aws.lambda.Function;
+  delivery: aws.lambda.Function;
+  /** The delivery role's queue policy: the event source mapping waits for it. */
+  deliveryQueueAccess: aws.iam.RolePolicy;
 }
 
 export function createFunctions(args: {
   settings: StackSettings;
   bundles: Record<HandlerName, HandlerBundle>;
   identities: MailIdentities;
+  queues: DeliveryQueues;
   usageApiKeyValue: pulumi.Output<string>;
 }): MailerFunctions {
-  const { settings, bundles, identities } = args;
+  const { settings, bundles, identities, queues } = args;
   const authorizer = createFunction(
     "authorizer",
     bundles.authorizer,
@@ -29,31 +36,77 @@ export function createFunctions(args: {
       AUTH_TOKEN_SHA256: settings.acceptedTokenDigests,
       USAGE_API_KEY: pulumi.secret(args.usageApiKeyValue),
     },
-    undefined,
+    {},
     settings.authorizerConcurrency,
   );
+  const sesSend = sesSendPolicy(settings.mailFrom, settings.mailTo, identities);
+  const addresses = {
+    MAIL_FROM: pulumi.output(settings.mailFrom),
+    MAIL_TO: pulumi.output(settings.mailTo.join(",")),
+  };
+  // An aws.sqs.Queue's id is its URL.
   const mailer = createFunction(
     "mailer",
     bundles.mailer,
     {
-      MAIL_FROM: pulumi.output(settings.mailFrom),
-      MAIL_TO: pulumi.output(settings.mailTo.join(",")),
+      ...addresses,
       ALLOWED_ORIGIN: pulumi.output(settings.allowedOrigin),
+      DELIVERY_QUEUE_URL: queues.queue.id,
     },
-    sesSendPolicy(settings.mailFrom, settings.mailTo, identities),
+    {
+      "ses-send": sesSend,
+      "queue-send": queuePolicy([{ actions: ["sqs:SendMessage"], arn: queues.queue.arn }]),
+    },
     settings.mailerConcurrency,
   );
-  return { authorizer, mailer };
+  const delivery = createFunction(
+    "delivery",
+    bundles.delivery,
+    { ...addresses, DEAD_LETTER_QUEUE_URL: queues.deadLetterQueue.id },
+    {
+      "ses-send": sesSend,
+      "queue-read": queuePolicy([
+        {
+          actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+          arn: queues.queue.arn,
+        },
+        { actions: ["sqs:SendMessage"], arn: queues.deadLetterQueue.arn },
+      ]),
+    },
+  );
+  return {
+    authorizer: authorizer.fn,
+    mailer: mailer.fn,
+    delivery: delivery.fn,
+    deliveryQueueAccess: delivery.policies["queue-read"],
+  };
+}
+
+/** Queue actions, each list on one queue only. */
+function queuePolicy(
+  grants: { actions: string[]; arn: pulumi.Output<string> }[],
+): pulumi.Output<string> {
+  return pulumi.all(grants.map((grant) => grant.arn)).apply((arns) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: grants.map((grant, index) => ({
+        Effect: "Allow",
+        Action: grant.actions,
+        Resource: arns[index],
+      })),
+    }),
+  );
 }
 
 function createFunction(
   name: HandlerName,
   bundle: HandlerBundle,
   environment: Record<string, pulumi.Output<string>>,
-  extraPolicy?: pulumi.Output<string>,
+  /** Policies beside the logging one, each a RolePolicy named `<function>-<key>`. */
+  extraPolicies: Record<string, pulumi.Output<string>>,
   /** A ceiling on concurrent runs, so a flood cannot run up cost or starve the account. */
   reservedConcurrency?: number,
-): aws.lambda.Function {
+): { fn: aws.lambda.Function; policies: Record<string, aws.iam.RolePolicy> } {
   const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
     retentionInDays: LOG_RETENTION_DAYS,
   });
@@ -75,10 +128,13 @@ function createFunction(
       }),
     ),
   });
-  if (extraPolicy) {
-    new aws.iam.RolePolicy(`${name}-ses-send`, { role: role.id, policy: extraPolicy });
-  }
-  return new aws.lambda.Function(name, {
+  const policies = Object.fromEntries(
+    Object.entries(extraPolicies).map(([key, policy]) => [
+      key,
+      new aws.iam.RolePolicy(`${name}-${key}`, { role: role.id, policy }),
+    ]),
+  );
+  const fn = new aws.lambda.Function(name, {
     runtime: LAMBDA_NODE_RUNTIME,
     architectures: ["arm64"],
     handler: "index.handler",
@@ -94,6 +150,7 @@ function createFunction(
       variables: { ...environment, NODE_OPTIONS: pulumi.output("--enable-source-maps") },
     },
   });
+  return { fn, policies };
 }
 
 /**

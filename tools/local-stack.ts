@@ -8,13 +8,30 @@ import {
   describeNotEmulated,
   describeRoutes,
 } from "./local-stack/banner";
+import { LOCAL_RETRY_SECONDS } from "./local-stack/delivery";
 import { LocalStackError } from "./local-stack/local-stack-error";
 import { readLocalStackEnvironment } from "./local-stack/settings";
 import { DEFAULT_STACK, startLocalStack } from "./local-stack/start-local-stack";
 
 async function main(): Promise<void> {
   console.log("Running the Pulumi program under mocks (it builds its Lambda bundles)...");
-  const stack = await startLocalStack(readLocalStackEnvironment(process.env));
+  const environment = readLocalStackEnvironment(process.env);
+  const stack = await startLocalStack(environment);
+  const fault = environment.sesFault;
+  const faultLines =
+    fault === undefined || fault === "none"
+      ? []
+      : [
+          `  SES fault     ${fault} (LOCAL_SES_FAULT), ` +
+            (environment.sesFaultSeconds > 0
+              ? `lifted after ${environment.sesFaultSeconds} s (LOCAL_SES_FAULT_SECONDS)`
+              : "until Ctrl-C"),
+        ];
+  if (fault !== undefined && fault !== "none" && environment.sesFaultSeconds > 0) {
+    setTimeout(() => {
+      void stack.delivery.setSesFault("none").then(() => console.log("[local-ses] fault lifted"));
+    }, environment.sesFaultSeconds * 1000).unref();
+  }
   console.log(
     [
       "",
@@ -24,6 +41,10 @@ async function main(): Promise<void> {
       `  Contact page  ${stack.pageUrl}   (your site, on its own origin; the token is published`,
       `                at ${stack.pageUrl}${PUBLISHED_TOKEN_FILE}, so visitors type none)`,
       `  Inbox (SES)   ${stack.inboxUrl}`,
+      ...faultLines,
+      ...stack.consumers.map(
+        (line) => `  Queue         ${line} (retried every ${LOCAL_RETRY_SECONDS} s locally)`,
+      ),
       `  Token         ${stack.token}${process.env.AUTH_TOKEN ? " (from AUTH_TOKEN)" : " (random; set AUTH_TOKEN to choose it)"}`,
       "",
       ...describeLimits(stack.model),

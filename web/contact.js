@@ -123,6 +123,9 @@
     if (statusCode === 429) {
       return "Too many messages at once (429 Too Many Requests). Please wait a few seconds and send again.";
     }
+    if (statusCode === 504) {
+      return "The mail service did not confirm your message (504): it may have been sent. Please do not send it again right away.";
+    }
     if (statusCode >= 500) {
       return `The mail service failed (${statusCode}). Your message was not sent; please try again later.`;
     }
@@ -178,6 +181,12 @@
         ];
       }
       return ["error", "The API could not be reached. Check your connection and try again."];
+    }
+    if (response.status === 202) {
+      return [
+        "success",
+        "Thank you! Your message is kept and will be sent shortly (the mail service is busy).",
+      ];
     }
     if (response.ok) return ["success", "Thank you! Your message was sent."];
     return ["error", explain(response.status, await readDetail(response))];

@@ -171,7 +171,7 @@ describe("bundled mailer with the local SES", () => {
 });
 
 describe("bundled mailer when SES cannot be reached", () => {
-  it("answers 502 with a generic message, no stack and no address", async () => {
+  it("answers a retryable 503 (nothing was sent), with no stack and no address", async () => {
     const closedPort = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, "127.0.0.1", () => {
         const { port } = probe.address() as { port: number };
@@ -186,10 +186,14 @@ describe("bundled mailer when SES cannot be reached", () => {
     });
     logLines.length = 0;
     const answer = await unreachable.handler(post(JSON.stringify({ message: "m" })));
-    expect(answer.statusCode).toBe(502);
-    // The refused connection itself, not some other failure that also maps to 502.
-    expect(JSON.parse(logLines[0])).toMatchObject({ status: 502, reason: "ses-unreachable" });
-    expect(JSON.parse(answer.body)).toEqual({ error: "The email could not be sent" });
+    // No delivery queue in this container: certainly not sent, so the visitor may try again.
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers?.["Retry-After"]).toBe("30");
+    // The refused connection itself, not some other failure that also maps to 503.
+    expect(JSON.parse(logLines[0])).toMatchObject({ status: 503, reason: "ses-unreachable" });
+    expect(JSON.parse(answer.body)).toEqual({
+      error: "The mail service is unavailable, please try again later",
+    });
     expect(answer.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at /);
   });
 });

@@ -222,7 +222,8 @@ describe("alarms on (alarmEmail set)", () => {
         alarmActions: [topic.outputs.arn],
         okActions: [topic.outputs.arn],
         comparisonOperator: "GreaterThanOrEqualToThreshold",
-        statistic: "Sum",
+        // A queue's depth is a gauge: its maximum; every other alarm counts events.
+        statistic: alarm.name === "dead-letters" ? "Maximum" : "Sum",
         evaluationPeriods: 1,
         treatMissingData: "notBreaching",
       });
@@ -243,7 +244,7 @@ describe("alarms on (alarmEmail set)", () => {
   });
 
   it("counts failed SES sends from the mailer's log group with a metric filter", () => {
-    const filter = oneOf(run, T.metricFilter);
+    const filter = oneOf(run, T.metricFilter, "ses-send-failures");
     const mailer = oneOf(run, T.lambda, "mailer");
     expect(filter.inputs).toMatchObject({
       logGroupName: "mailer-logs",
@@ -282,7 +283,7 @@ describe("alarms on (alarmEmail set)", () => {
 
   it("lists every alarm's name in the stack outputs", () => {
     const names = ofType(run, T.alarm).map((alarm) => alarm.outputs.name);
-    expect(names).toHaveLength(5);
+    expect(names).toHaveLength(7);
     expect([...(run.outputs.alarmNames as string[])].sort()).toEqual([...names].sort());
     expect(run.outputs.alarmTopicArn).toBe(oneOf(run, T.topic).outputs.arn);
   });
@@ -293,6 +294,13 @@ describe("alarms on (alarmEmail set)", () => {
       ofType(without, T.alarm)
         .map((alarm) => alarm.name)
         .sort(),
-    ).toEqual(["client-errors", "quota-nearly-spent", "server-errors", "ses-send-failures"]);
+    ).toEqual([
+      "client-errors",
+      "dead-letters",
+      "quota-nearly-spent",
+      "server-errors",
+      "ses-send-failures",
+      "unconfirmed-sends",
+    ]);
   });
 });

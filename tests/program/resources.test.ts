@@ -232,6 +232,8 @@ describe("the Lambdas", () => {
         MAIL_FROM: prodValue("mailFrom"),
         MAIL_TO: prodValue("mailTo"),
         ALLOWED_ORIGIN: prodValue("allowedOrigin"),
+        // The queue's id is its URL (the mocks' id here).
+        DELIVERY_QUEUE_URL: "delivery-id",
         NODE_OPTIONS: "--enable-source-maps",
       },
     });

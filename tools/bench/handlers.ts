@@ -52,6 +52,7 @@ function buildUnbundledTwin(): Record<string, string> {
   return {
     authorizer: join(outdir, "handlers", "authorizer.js"),
     mailer: join(outdir, "handlers", "mailer.js"),
+    delivery: join(outdir, "handlers", "delivery.js"),
   };
 }
 

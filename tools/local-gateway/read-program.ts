@@ -260,7 +260,10 @@ function resourcePaths(
   return paths;
 }
 
-function readFunction(fn: RegisteredResource, invokeGrants: InvokeGrant[]): LambdaFunctionModel {
+export function readFunction(
+  fn: RegisteredResource,
+  invokeGrants: InvokeGrant[],
+): LambdaFunctionModel {
   const inputs = fn.inputs;
   const code = record(inputs.code);
   if (typeof code.path !== "string" || code.archive !== true) {

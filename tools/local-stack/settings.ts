@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { MAX_AUTH_TOKEN_LENGTH, MIN_AUTH_TOKEN_LENGTH } from "../../contracts/token";
 import { ConfigError, validateAuthToken } from "../../infra/settings";
 import type { StackConfig } from "../../infra/stack-config";
+import { isSesFault, SES_FAULTS, type SesFault } from "../local-ses-faults";
 import { LocalStackError } from "./local-stack-error";
 
 export interface LocalStackEnvironment {
@@ -13,9 +14,16 @@ export interface LocalStackEnvironment {
   sitePort: number;
   authToken?: string;
   allowedOrigin?: string;
+  /** LOCAL_SES_FAULT: the local SES fails this way until lifted. */
+  sesFault?: SesFault;
+  /** LOCAL_SES_FAULT_SECONDS: how long the fault lasts (60 s unless set; 0 = until Ctrl-C). */
+  sesFaultSeconds: number;
 }
 
-/** `npm start`'s variables: PORT, SES_PORT, SITE_PORT, AUTH_TOKEN, ALLOWED_ORIGIN. */
+/**
+ * `npm start`'s variables: PORT, SES_PORT, SITE_PORT, AUTH_TOKEN, ALLOWED_ORIGIN, LOCAL_SES_FAULT,
+ * LOCAL_SES_FAULT_SECONDS.
+ */
 export function readLocalStackEnvironment(env: NodeJS.ProcessEnv): LocalStackEnvironment {
   return {
     port: portFromEnv(env, "PORT", 3000),
@@ -23,7 +31,26 @@ export function readLocalStackEnvironment(env: NodeJS.ProcessEnv): LocalStackEnv
     sitePort: portFromEnv(env, "SITE_PORT", 8080),
     authToken: env.AUTH_TOKEN || undefined,
     allowedOrigin: env.ALLOWED_ORIGIN || undefined,
+    sesFault: sesFaultFromEnv(env.LOCAL_SES_FAULT),
+    sesFaultSeconds: faultSecondsFromEnv(env.LOCAL_SES_FAULT_SECONDS),
   };
+}
+
+function sesFaultFromEnv(raw: string | undefined): SesFault | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (!isSesFault(raw)) {
+    throw new LocalStackError(`LOCAL_SES_FAULT="${raw}" is none of ${SES_FAULTS.join(", ")}.`);
+  }
+  return raw;
+}
+
+function faultSecondsFromEnv(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 60;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    throw new LocalStackError(`LOCAL_SES_FAULT_SECONDS="${raw}" is not a whole number of seconds.`);
+  }
+  return seconds;
 }
 
 export interface ProgramConfig {

@@ -21,6 +21,8 @@ import type { GatewayModel } from "../local-gateway/model";
 import { handlerEntry, NotEmulatedError, readGatewayModel } from "../local-gateway/read-program";
 import { startLocalSes, type LocalSes } from "../local-ses";
 import { answerOnlyOwnHostNames } from "../own-host-names";
+import type { SesFault } from "../local-ses-faults";
+import { startLocalDelivery, type LocalDelivery } from "./delivery";
 import { loadFresh, runProgramUnderMocks } from "../pulumi-mock-runner";
 import { LocalStackError } from "./local-stack-error";
 import { assertPortFree, close, listen } from "./ports";
@@ -52,6 +54,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** Loads the program's entry module afresh (a test runner passes its own). */
   load?: (entry: string) => unknown;
+  /** Puts the local SES behind the fault proxy with this fault (LOCAL_SES_FAULT). */
+  sesFault?: SesFault;
 }
 
 export interface LocalStack {
@@ -72,6 +76,10 @@ export interface LocalStack {
   /** What the program declared, as the gateway serves it. */
   model: GatewayModel;
   ses: LocalSes;
+  /** The declared queues on the local SQS, their consumers, and the local SES fault switch. */
+  delivery: LocalDelivery;
+  /** One line per event source mapping being polled. */
+  consumers: string[];
   stop(): Promise<void>;
 }
 
@@ -159,12 +167,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       throw new LocalStackError("The program declares no stage (aws.apigateway.Stage) to serve.");
     }
 
-    const localEnv = {
+    const delivery = await startLocalDelivery({
+      resources: run.resources,
+      ses,
+      sesFault: options.sesFault,
+    }).catch((error: unknown) => {
+      if (error instanceof NotEmulatedError) throw new LocalStackError(error.message);
+      throw error;
+    });
+    cleanups.push(() => delivery.stop());
+    const localEnv: Record<string, string> = {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
-      AWS_ENDPOINT_URL_SES: ses.url,
+      AWS_ENDPOINT_URL_SES: delivery.sesUrl,
+      ...(delivery.sqsUrl ? { AWS_ENDPOINT_URL_SQS: delivery.sqsUrl } : {}),
     };
     const containers = new Map<string, LambdaContainer>();
     await Promise.all(
@@ -174,7 +192,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           name: fn.name,
           file: entry.file,
           exportName: entry.exportName,
-          env: { ...fn.environment, ...localEnv, AWS_LAMBDA_FUNCTION_NAME: fn.name },
+          env: {
+            ...delivery.localize(fn.environment),
+            ...localEnv,
+            AWS_LAMBDA_FUNCTION_NAME: fn.name,
+          },
           timeoutSeconds: fn.timeoutSeconds,
           ...(fn.reservedConcurrency === undefined
             ? {}
@@ -185,6 +207,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         containers.set(fn.name, container);
       }),
     );
+
+    const consumers = await delivery
+      .startConsumers({ resources: run.resources, env: localEnv, log })
+      .catch((error: unknown) => {
+        if (error instanceof NotEmulatedError) throw new LocalStackError(error.message);
+        throw error;
+      });
 
     live.gateway = createGateway({
       model,
@@ -214,6 +243,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       config: publicConfig,
       model,
       ses,
+      delivery,
+      consumers,
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {
