@@ -16,6 +16,8 @@ import { sesSendNotOnWildcard } from "./iam-ses-send-not-on-wildcard";
 import { stagesAreThrottled } from "./apigateway-stages-throttled";
 import { stagesHaveUsageQuota } from "./apigateway-stages-have-usage-quota";
 import { lambdaEventSourcesNotPublic } from "./lambda-event-sources-not-public";
+import { appSyncLambdaResolversRequireAuthorizer } from "./appsync-lambda-resolvers-require-authorizer";
+import { appSyncApisRateLimited } from "./appsync-apis-rate-limited";
 
 export const POLICY_PACK_NAME = "mailer-api-policies";
 
@@ -42,7 +44,11 @@ const entryPointsRateLimited: Policies = [
 const hygiene: Policies = [authorizerCacheTtlBounded, sesSendNotOnWildcard];
 
 /** Entry points beyond HTTP: public event sources, AppSync, CloudFormation and Cloud Control. */
-const otherEntryPoints: Policies = [lambdaEventSourcesNotPublic];
+const otherEntryPoints: Policies = [
+  lambdaEventSourcesNotPublic,
+  appSyncLambdaResolversRequireAuthorizer,
+  appSyncApisRateLimited,
+];
 
 export const policies: Policies = [
   ...entryPointsRequireAuthorizer,

@@ -158,7 +158,65 @@ const CASES: Array<[string, Case]> = [
     },
   ],
   ["7 passing", { fixture: "good-alb-lambda-protected", refusedBy: [] }],
+  // 8. Public event sources that run a function (issue 16).
+  ...triggerCases([
+    [
+      "SNS",
+      "bad-sns-public-topic",
+      "good-sns-topic-scoped",
+      /TopicSubscription "to-handler" makes Topic "alerts" run function "handler"/,
+    ],
+    [
+      "SQS",
+      "bad-sqs-public-queue",
+      "good-sqs-queue-scoped",
+      /EventSourceMapping "jobs-to-handler" makes Queue "jobs"/,
+    ],
+    [
+      "S3",
+      "bad-s3-public-bucket",
+      "good-s3-bucket-private",
+      /BucketNotification "uploads-to-handler" makes Bucket "uploads"/,
+    ],
+    [
+      "EventBridge",
+      "bad-eventbridge-public-bus",
+      "good-eventbridge-bus-scoped",
+      /EventTarget "order-placed-to-handler" makes EventBus "orders"/,
+    ],
+  ]),
+  // 9. AppSync GraphQL APIs with a Lambda data source.
+  [
+    "9 refused (API key)",
+    {
+      fixture: "bad-appsync-api-key",
+      refusedBy: ["appsync-lambda-resolvers-require-authorizer"],
+      says: [
+        /GraphQLApi "contact" \(Lambda data source "mailer"\) has authenticationType "API_KEY", a public token/,
+      ],
+    },
+  ],
+  [
+    "9 refused (no rate limit)",
+    {
+      fixture: "bad-appsync-unthrottled",
+      refusedBy: ["appsync-apis-rate-limited"],
+      says: [/GraphQLApi "contact" .* has no AWS WAF web ACL associated with it/],
+    },
+  ],
+  ["9 passing", { fixture: "good-appsync-cognito-waf", refusedBy: [] }],
 ];
+
+/** A refused and a passing program per kind of event source. */
+function triggerCases(kinds: Array<[string, string, string, RegExp]>): Array<[string, Case]> {
+  return kinds.flatMap(([kind, refused, passing, says]): Array<[string, Case]> => [
+    [
+      `8 refused (${kind})`,
+      { fixture: refused, refusedBy: ["lambda-event-sources-not-public"], says: [says] },
+    ],
+    [`8 passing (${kind})`, { fixture: passing, refusedBy: [] }],
+  ]);
+}
 
 const runs = new Map<string, Promise<CheckRun>>();
 beforeAll(async () => {
