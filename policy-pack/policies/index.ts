@@ -18,6 +18,7 @@ import { stagesHaveUsageQuota } from "./apigateway-stages-have-usage-quota";
 import { lambdaEventSourcesNotPublic } from "./lambda-event-sources-not-public";
 import { appSyncLambdaResolversRequireAuthorizer } from "./appsync-lambda-resolvers-require-authorizer";
 import { appSyncApisRateLimited } from "./appsync-apis-rate-limited";
+import { cloudFormationEntryPointsProtected } from "./cloudformation-entry-points-protected";
 
 export const POLICY_PACK_NAME = "mailer-api-policies";
 
@@ -48,6 +49,7 @@ const otherEntryPoints: Policies = [
   lambdaEventSourcesNotPublic,
   appSyncLambdaResolversRequireAuthorizer,
   appSyncApisRateLimited,
+  cloudFormationEntryPointsProtected,
 ];
 
 export const policies: Policies = [

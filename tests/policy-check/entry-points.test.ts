@@ -205,6 +205,36 @@ const CASES: Array<[string, Case]> = [
     },
   ],
   ["9 passing", { fixture: "good-appsync-cognito-waf", refusedBy: [] }],
+  // 10. CloudFormation templates and Cloud Control resources.
+  [
+    "10 refused (template)",
+    {
+      fixture: "bad-cloudformation-open",
+      refusedBy: ["cloudformation-entry-points-protected"],
+      says: [
+        /Stack "legacy" creates what lambda-function-urls-require-auth refuses: FunctionUrl "HandlerUrl"/,
+        /Stack "legacy" creates what apigateway-methods-require-authorizer refuses: Method "Send" \(POST\)/,
+      ],
+    },
+  ],
+  [
+    "10 refused (template unknown at preview)",
+    {
+      fixture: "bad-cloudformation-unknown",
+      refusedBy: ["cloudformation-entry-points-protected"],
+      says: [/Stack "legacy": its templateBody is not known before deployment/],
+    },
+  ],
+  [
+    "10 refused (Cloud Control)",
+    {
+      fixture: "bad-cloudcontrol-function-url",
+      refusedBy: ["cloudformation-entry-points-protected"],
+      says: [/Resource "url" creates what lambda-function-urls-require-auth refuses/],
+    },
+  ],
+  ["10 passing (template)", { fixture: "good-cloudformation-protected", refusedBy: [] }],
+  ["10 passing (Cloud Control)", { fixture: "good-cloudcontrol-permission-scoped", refusedBy: [] }],
 ];
 
 /** A refused and a passing program per kind of event source. */
