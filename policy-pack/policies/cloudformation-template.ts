@@ -64,7 +64,8 @@ export function parseTemplate(text: string): Json {
     try {
       parsed = parseYaml(text, { customTags: CUSTOM_TAGS });
     } catch (error) {
-      throw new Error(`it is neither JSON nor YAML (${(error as Error).message.split("\n")[0]})`);
+      const reason = (error as Error).message.split("\n")[0];
+      throw new Error(`it is neither JSON nor YAML (${reason})`, { cause: error });
     }
   }
   if (!isObject(parsed)) throw new Error("it is not a template");
