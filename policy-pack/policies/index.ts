@@ -19,6 +19,7 @@ import { lambdaEventSourcesNotPublic } from "./lambda-event-sources-not-public";
 import { appSyncLambdaResolversRequireAuthorizer } from "./appsync-lambda-resolvers-require-authorizer";
 import { appSyncApisRateLimited } from "./appsync-apis-rate-limited";
 import { cloudFormationEntryPointsProtected } from "./cloudformation-entry-points-protected";
+import { cognitoGuestsCannotInvokeLambda } from "./cognito-guests-cannot-invoke-lambda";
 
 export const POLICY_PACK_NAME = "mailer-api-policies";
 
@@ -50,6 +51,7 @@ const otherEntryPoints: Policies = [
   appSyncLambdaResolversRequireAuthorizer,
   appSyncApisRateLimited,
   cloudFormationEntryPointsProtected,
+  cognitoGuestsCannotInvokeLambda,
 ];
 
 export const policies: Policies = [

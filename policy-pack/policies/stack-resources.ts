@@ -55,6 +55,9 @@ export const TYPES = {
   appSyncDataSource: "aws:appsync/dataSource:DataSource",
   cfnStack: ["aws:cloudformation/stack:Stack", "aws:cloudformation/stackSet:StackSet"],
   cloudControlResource: "aws:cloudcontrol/resource:Resource",
+  identityPool: "aws:cognito/identityPool:IdentityPool",
+  identityPoolRoles: "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
+  role: "aws:iam/role:Role",
 } as const;
 
 /** A type token, or the tokens one resource goes by (aws.lb and its alias aws.alb). */

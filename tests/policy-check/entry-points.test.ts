@@ -235,6 +235,16 @@ const CASES: Array<[string, Case]> = [
   ],
   ["10 passing (template)", { fixture: "good-cloudformation-protected", refusedBy: [] }],
   ["10 passing (Cloud Control)", { fixture: "good-cloudcontrol-permission-scoped", refusedBy: [] }],
+  // 11. Guests of a Cognito identity pool with a role that may invoke a function.
+  [
+    "11 refused",
+    {
+      fixture: "bad-cognito-guests-invoke",
+      refusedBy: ["cognito-guests-cannot-invoke-lambda"],
+      says: [/IdentityPoolRoleAttachment "roles" gives the guests of IdentityPool "visitors"/],
+    },
+  ],
+  ["11 passing", { fixture: "good-cognito-members-invoke", refusedBy: [] }],
 ];
 
 /** A refused and a passing program per kind of event source. */
@@ -264,7 +274,8 @@ beforeAll(async () => {
       }),
     );
   }
-}, 600_000);
+  // Each run starts a program and a pack: allow each case about 45 s on a loaded 2-core machine.
+}, CASES.length * 45_000);
 
 it.each(CASES)("case %s", async (label, spec) => {
   const run = await runs.get(label)!;
