@@ -8,8 +8,8 @@ import { methodsRequireAuthorizer } from "./apigateway-methods-require-authorize
 import { stagesAreThrottled } from "./apigateway-stages-throttled";
 import { appSyncApisRateLimited } from "./appsync-apis-rate-limited";
 import { appSyncLambdaResolversRequireAuthorizer } from "./appsync-lambda-resolvers-require-authorizer";
+import { JUDGED_TYPES } from "./cloudformation-translators";
 import {
-  JUDGED_TYPES,
   UNKNOWN_VALUE,
   parseTemplate,
   translateTemplate,
