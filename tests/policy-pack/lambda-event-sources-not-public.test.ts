@@ -8,15 +8,15 @@ const REFUSED: Array<[string, RegExp]> = [
   ],
   [
     "bad-sqs-public-queue",
-    /^EventSourceMapping "jobs-to-handler" makes Queue "jobs" run function "handler", and anyone may write to it: QueuePolicy "jobs-policy", statement 0 \(Public\) allows sqs:SendMessage/,
+    /^EventSourceMapping "jobs-to-handler" makes Queue "jobs" run function "handler", and anyone may write to it: QueuePolicy "jobs-policy", statement 0 \(Public\) allows sqs:SendMessage.*Give sqs:SendMessage only to named accounts or services/,
   ],
   [
     "bad-s3-public-bucket",
-    /^BucketNotification "uploads-to-handler" makes Bucket "uploads" run function "handler", and anyone may write to it: BucketPolicy "uploads-policy", statement 0 \(Public\) allows s3:PutObject/,
+    /^BucketNotification "uploads-to-handler" makes Bucket "uploads" run function "handler", and anyone may write to it: BucketPolicy "uploads-policy", statement 0 \(Public\) allows s3:PutObject.*Keep the bucket private.*aws\.s3\.BucketPublicAccessBlock/,
   ],
   [
     "bad-eventbridge-public-bus",
-    /^EventTarget "order-placed-to-handler" makes EventBus "orders" run function "handler", and anyone may put events on it: EventBusPolicy "orders-policy", statement 0 \(Public\) allows events:PutEvents/,
+    /^EventTarget "order-placed-to-handler" makes EventBus "orders" run function "handler", and anyone may put events on it: EventBusPolicy "orders-policy", statement 0 \(Public\) allows events:PutEvents.*pin the rule's eventPattern to your accounts/,
   ],
 ];
 

@@ -133,7 +133,7 @@ const REFUSED: Array<[string, HandBuilt[], RegExp]> = [
       },
       mapping,
     ],
-    /EventSourceMapping "queue-to-handler" makes Queue "queue" run function "handler", and Topic "topic" delivers to it \(TopicSubscription "to-queue"\), and anyone may write to it/,
+    /EventSourceMapping "queue-to-handler" makes Queue "queue" run function "handler", and Topic "topic" delivers to it \(TopicSubscription "to-queue"\), and anyone may write to it.*Close the source anyone may write to/,
   ],
   [
     "a public queue's messages moved to the function's dead-letter queue",
