@@ -15,6 +15,11 @@ import { methodsRequireAuthorizer } from "./apigateway-methods-require-authorize
 import { sesSendNotOnWildcard } from "./iam-ses-send-not-on-wildcard";
 import { stagesAreThrottled } from "./apigateway-stages-throttled";
 import { stagesHaveUsageQuota } from "./apigateway-stages-have-usage-quota";
+import { lambdaEventSourcesNotPublic } from "./lambda-event-sources-not-public";
+import { appSyncLambdaResolversRequireAuthorizer } from "./appsync-lambda-resolvers-require-authorizer";
+import { appSyncApisRateLimited } from "./appsync-apis-rate-limited";
+import { cloudFormationEntryPointsProtected } from "./cloudformation-entry-points-protected";
+import { cognitoGuestsCannotInvokeLambda } from "./cognito-guests-cannot-invoke-lambda";
 
 export const POLICY_PACK_NAME = "mailer-api-policies";
 
@@ -40,8 +45,18 @@ const entryPointsRateLimited: Policies = [
 /** Hygiene around the guard: caching of authorizer decisions, what the mailer may send. */
 const hygiene: Policies = [authorizerCacheTtlBounded, sesSendNotOnWildcard];
 
+/** Entry points beyond HTTP: public event sources, AppSync, CloudFormation and Cloud Control. */
+const otherEntryPoints: Policies = [
+  lambdaEventSourcesNotPublic,
+  appSyncLambdaResolversRequireAuthorizer,
+  appSyncApisRateLimited,
+  cloudFormationEntryPointsProtected,
+  cognitoGuestsCannotInvokeLambda,
+];
+
 export const policies: Policies = [
   ...entryPointsRequireAuthorizer,
   ...entryPointsRateLimited,
   ...hygiene,
+  ...otherEntryPoints,
 ];

@@ -158,7 +158,105 @@ const CASES: Array<[string, Case]> = [
     },
   ],
   ["7 passing", { fixture: "good-alb-lambda-protected", refusedBy: [] }],
+  // 8. Public event sources that run a function (issue 16).
+  ...triggerCases([
+    [
+      "SNS",
+      "bad-sns-public-topic",
+      "good-sns-topic-scoped",
+      /TopicSubscription "to-handler" makes Topic "alerts" run function "handler"/,
+    ],
+    [
+      "SQS",
+      "bad-sqs-public-queue",
+      "good-sqs-queue-scoped",
+      /EventSourceMapping "jobs-to-handler" makes Queue "jobs"/,
+    ],
+    [
+      "S3",
+      "bad-s3-public-bucket",
+      "good-s3-bucket-private",
+      /BucketNotification "uploads-to-handler" makes Bucket "uploads"/,
+    ],
+    [
+      "EventBridge",
+      "bad-eventbridge-public-bus",
+      "good-eventbridge-bus-scoped",
+      /EventTarget "order-placed-to-handler" makes EventBus "orders"/,
+    ],
+  ]),
+  // 9. AppSync GraphQL APIs with a Lambda data source.
+  [
+    "9 refused (API key)",
+    {
+      fixture: "bad-appsync-api-key",
+      refusedBy: ["appsync-lambda-resolvers-require-authorizer"],
+      says: [
+        /GraphQLApi "contact" \(Lambda data source "mailer"\) has authenticationType "API_KEY", a public token/,
+      ],
+    },
+  ],
+  [
+    "9 refused (no rate limit)",
+    {
+      fixture: "bad-appsync-unthrottled",
+      refusedBy: ["appsync-apis-rate-limited"],
+      says: [/GraphQLApi "contact" .* has no AWS WAF web ACL associated with it/],
+    },
+  ],
+  ["9 passing", { fixture: "good-appsync-cognito-waf", refusedBy: [] }],
+  // 10. CloudFormation templates and Cloud Control resources.
+  [
+    "10 refused (template)",
+    {
+      fixture: "bad-cloudformation-open",
+      refusedBy: ["cloudformation-entry-points-protected"],
+      says: [
+        /Stack "legacy" creates what lambda-function-urls-require-auth refuses: FunctionUrl "HandlerUrl"/,
+        /Stack "legacy" creates what apigateway-methods-require-authorizer refuses: Method "Send" \(POST\)/,
+      ],
+    },
+  ],
+  [
+    "10 refused (template unknown at preview)",
+    {
+      fixture: "bad-cloudformation-unknown",
+      refusedBy: ["cloudformation-entry-points-protected"],
+      says: [/Stack "legacy": its templateBody is not known before deployment/],
+    },
+  ],
+  [
+    "10 refused (Cloud Control)",
+    {
+      fixture: "bad-cloudcontrol-function-url",
+      refusedBy: ["cloudformation-entry-points-protected"],
+      says: [/Resource "url" creates what lambda-function-urls-require-auth refuses/],
+    },
+  ],
+  ["10 passing (template)", { fixture: "good-cloudformation-protected", refusedBy: [] }],
+  ["10 passing (Cloud Control)", { fixture: "good-cloudcontrol-permission-scoped", refusedBy: [] }],
+  // 11. Guests of a Cognito identity pool with a role that may invoke a function.
+  [
+    "11 refused",
+    {
+      fixture: "bad-cognito-guests-invoke",
+      refusedBy: ["cognito-guests-cannot-invoke-lambda"],
+      says: [/IdentityPoolRoleAttachment "roles" gives the guests of IdentityPool "visitors"/],
+    },
+  ],
+  ["11 passing", { fixture: "good-cognito-members-invoke", refusedBy: [] }],
 ];
+
+/** A refused and a passing program per kind of event source. */
+function triggerCases(kinds: Array<[string, string, string, RegExp]>): Array<[string, Case]> {
+  return kinds.flatMap(([kind, refused, passing, says]): Array<[string, Case]> => [
+    [
+      `8 refused (${kind})`,
+      { fixture: refused, refusedBy: ["lambda-event-sources-not-public"], says: [says] },
+    ],
+    [`8 passing (${kind})`, { fixture: passing, refusedBy: [] }],
+  ]);
+}
 
 const runs = new Map<string, Promise<CheckRun>>();
 beforeAll(async () => {
@@ -176,7 +274,8 @@ beforeAll(async () => {
       }),
     );
   }
-}, 600_000);
+  // Each run starts a program and a pack: allow each case about 45 s on a loaded 2-core machine.
+}, CASES.length * 45_000);
 
 it.each(CASES)("case %s", async (label, spec) => {
   const run = await runs.get(label)!;
