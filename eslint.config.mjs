@@ -50,10 +50,5 @@ export default tseslint.config(
     files: ["tools/pulumi-mock-runner.ts"],
     rules: { "max-lines": "off" },
   },
-  {
-    // Being reshaped by issue 18 (startLocalStack split into the steps its header lists).
-    files: ["tools/local-stack/start-local-stack.ts"],
-    rules: { "max-lines-per-function": "off" },
-  },
   prettier,
 );

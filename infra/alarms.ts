@@ -34,6 +34,18 @@ export function quotaAlarmThreshold(
   return Math.ceil((settings.dailyQuota * settings.alarmQuotaPercent) / 100);
 }
 
+type Notify = { alarmActions: pulumi.Input<string>[]; okActions: pulumi.Input<string>[] };
+
+function sum(period: number) {
+  return {
+    statistic: "Sum",
+    period,
+    evaluationPeriods: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "notBreaching",
+  };
+}
+
 export function createAlarms(args: {
   settings: StackSettings;
   alarmEmail: string;
@@ -43,7 +55,7 @@ export function createAlarms(args: {
   deadLetterQueue: aws.sqs.Queue;
   perIpRateLimit?: PerIpRateLimit;
 }): Alarms {
-  const { settings, restApi, stage, mailer } = args;
+  const { settings, mailer } = args;
   const topic = new aws.sns.Topic("alarms", {
     displayName: "mailer-api alarms",
   });
@@ -52,17 +64,28 @@ export function createAlarms(args: {
     protocol: "email",
     endpoint: args.alarmEmail,
   });
-  const notify = { alarmActions: [topic.arn], okActions: [topic.arn] };
-  const stageDimensions = { ApiName: restApi.name, Stage: stage.stageName };
-  const sum = (period: number) => ({
-    statistic: "Sum",
-    period,
-    evaluationPeriods: 1,
-    comparisonOperator: "GreaterThanOrEqualToThreshold",
-    treatMissingData: "notBreaching",
-  });
-
+  const notify: Notify = { alarmActions: [topic.arn], okActions: [topic.arn] };
   const alarms = [
+    ...stageAlarms(settings, args.restApi, args.stage, notify),
+    sesFailureAlarm(mailer, settings.alarmServerErrors, notify),
+    unconfirmedAlarm(mailer, notify),
+    deadLetterAlarm(args.deadLetterQueue, notify),
+  ];
+  if (args.perIpRateLimit) {
+    alarms.push(wafBlocksAlarm(settings, args.perIpRateLimit, notify));
+  }
+  return { topic, subscription, alarms };
+}
+
+/** The prod stage's request count against the daily quota, its 5xx and its 4xx. */
+function stageAlarms(
+  settings: StackSettings,
+  restApi: aws.apigateway.RestApi,
+  stage: aws.apigateway.Stage,
+  notify: Notify,
+): aws.cloudwatch.MetricAlarm[] {
+  const stageDimensions = { ApiName: restApi.name, Stage: stage.stageName };
+  return [
     new aws.cloudwatch.MetricAlarm("quota-nearly-spent", {
       alarmDescription: `The prod stage answered at least ${settings.alarmQuotaPercent}% of dailyQuota (${settings.dailyQuota}) in the last 24 hours; at 100% every visitor gets 429 until midnight UTC.`,
       namespace: "AWS/ApiGateway",
@@ -90,52 +113,50 @@ export function createAlarms(args: {
       threshold: settings.alarmClientErrors,
       ...notify,
     }),
-    sesFailureAlarm(mailer, settings.alarmServerErrors, notify),
-    unconfirmedAlarm(mailer, notify),
-    new aws.cloudwatch.MetricAlarm("dead-letters", {
-      alarmDescription:
-        "A queued message is in the delivery dead-letter queue: SES refused it for good (the message attribute `reason` says why) or kept refusing it. Fix the cause, then redrive the dead-letter queue (docs: delivery).",
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      // The queue's name is the last part of its ARN.
-      dimensions: {
-        QueueName: args.deadLetterQueue.arn.apply((arn) => arn.split(":").pop() ?? ""),
-      },
-      statistic: "Maximum",
-      period: FIVE_MINUTES,
-      evaluationPeriods: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
-      ...notify,
-    }),
   ];
-  if (args.perIpRateLimit) {
-    const { metricNames } = args.perIpRateLimit;
-    alarms.push(
-      new aws.cloudwatch.MetricAlarm("waf-blocks", {
-        alarmDescription: `AWS WAF blocked a source IP that sent more than perIpRateLimit (${settings.perIpRateLimit}) requests in 5 minutes.`,
-        namespace: "AWS/WAFV2",
-        metricName: "BlockedRequests",
-        dimensions: {
-          WebACL: metricNames.webAcl,
-          Rule: metricNames.rule,
-          Region: aws.getRegionOutput().region,
-        },
-        ...sum(FIVE_MINUTES),
-        threshold: 1,
-        ...notify,
-      }),
-    );
-  }
-  return { topic, subscription, alarms };
+}
+
+/** Any message in the delivery dead-letter queue is news. */
+function deadLetterAlarm(deadLetterQueue: aws.sqs.Queue, notify: Notify) {
+  return new aws.cloudwatch.MetricAlarm("dead-letters", {
+    alarmDescription:
+      "A queued message is in the delivery dead-letter queue: SES refused it for good (the message attribute `reason` says why) or kept refusing it. Fix the cause, then redrive the dead-letter queue (docs: delivery).",
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    // The queue's name is the last part of its ARN.
+    dimensions: {
+      QueueName: deadLetterQueue.arn.apply((arn) => arn.split(":").pop() ?? ""),
+    },
+    statistic: "Maximum",
+    period: FIVE_MINUTES,
+    evaluationPeriods: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    threshold: 1,
+    treatMissingData: "notBreaching",
+    ...notify,
+  });
+}
+
+/** A source IP blocked by the web ACL's per-IP rate rule. */
+function wafBlocksAlarm(settings: StackSettings, perIpRateLimit: PerIpRateLimit, notify: Notify) {
+  const { metricNames } = perIpRateLimit;
+  return new aws.cloudwatch.MetricAlarm("waf-blocks", {
+    alarmDescription: `AWS WAF blocked a source IP that sent more than perIpRateLimit (${settings.perIpRateLimit}) requests in 5 minutes.`,
+    namespace: "AWS/WAFV2",
+    metricName: "BlockedRequests",
+    dimensions: {
+      WebACL: metricNames.webAcl,
+      Rule: metricNames.rule,
+      Region: aws.getRegionOutput().region,
+    },
+    ...sum(FIVE_MINUTES),
+    threshold: 1,
+    ...notify,
+  });
 }
 
 /** Sends SES may have received without confirming, from the mailer's log lines: any is news. */
-function unconfirmedAlarm(
-  mailer: aws.lambda.Function,
-  notify: { alarmActions: pulumi.Input<string>[]; okActions: pulumi.Input<string>[] },
-): aws.cloudwatch.MetricAlarm {
+function unconfirmedAlarm(mailer: aws.lambda.Function, notify: Notify): aws.cloudwatch.MetricAlarm {
   const metricName = pulumi.interpolate`UnconfirmedSends-${mailer.name}`;
   new aws.cloudwatch.LogMetricFilter("unconfirmed-sends", {
     logGroupName: mailer.loggingConfig.apply((config) => config.logGroup),
@@ -166,7 +187,7 @@ function unconfirmedAlarm(
 function sesFailureAlarm(
   mailer: aws.lambda.Function,
   threshold: number,
-  notify: { alarmActions: pulumi.Input<string>[]; okActions: pulumi.Input<string>[] },
+  notify: Notify,
 ): aws.cloudwatch.MetricAlarm {
   const metricName = pulumi.interpolate`SesSendFailures-${mailer.name}`;
   new aws.cloudwatch.LogMetricFilter("ses-send-failures", {

@@ -3,7 +3,13 @@
 // a connection reset before the request reaches SES, a reset after SES accepted it (the mail is
 // sent, its answer lost), and a black hole (the request is read, nothing ever answers). Used by the
 // tests (one fault, or a seeded random fault per request) and by `npm start` (LOCAL_SES_FAULT).
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 export const SES_FAULTS = [
@@ -68,116 +74,144 @@ function readBody(incoming: IncomingMessage): Promise<Buffer> {
   });
 }
 
+interface Answer {
+  status: number;
+  headers: IncomingMessage["headers"];
+  body: Buffer;
+}
+
+/** Passes the request on to the SES on `targetPort` and reads its whole answer. */
+function forward(targetPort: number, incoming: IncomingMessage, body: Buffer): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: targetPort,
+        method: incoming.method,
+        path: incoming.url,
+        headers: { ...incoming.headers, host: `127.0.0.1:${targetPort}` },
+      },
+      (answer) => {
+        readBody(answer).then(
+          (answerBody) =>
+            resolve({
+              status: answer.statusCode ?? 502,
+              headers: answer.headers,
+              body: answerBody,
+            }),
+          reject,
+        );
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** What the proxy knows between requests: the plan, the count, the log, the held sockets. */
+interface ProxyState {
+  targetPort: number;
+  plan: FaultPlan;
+  sequence: number;
+  log: FaultySes["log"];
+  held: Set<Socket>;
+}
+
+/** Reads one request, picks its fault, and answers (or breaks the connection) accordingly. */
+async function handleRequest(
+  state: ProxyState,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const body = await readBody(incoming);
+  state.sequence += 1;
+  const fault = typeof state.plan === "function" ? state.plan(state.sequence) : state.plan;
+  state.log.push({ request: state.sequence, fault });
+  const canned = CANNED[fault];
+  if (canned) {
+    outgoing.writeHead(canned.status, { "Content-Type": "text/xml" });
+    outgoing.end(canned.body);
+    return;
+  }
+  if (fault === "reset-before") {
+    incoming.socket.resetAndDestroy();
+    return;
+  }
+  if (fault === "blackhole") {
+    state.held.add(incoming.socket);
+    return;
+  }
+  const answer = await forward(state.targetPort, incoming, body);
+  if (fault === "reset-after") {
+    // SES has accepted (and stored) the message; its answer never reaches the caller.
+    incoming.socket.resetAndDestroy();
+    return;
+  }
+  outgoing.writeHead(answer.status, answer.headers);
+  outgoing.end(answer.body);
+}
+
+function listenOn(server: Server, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops listening and drops every connection, the black-holed ones too. */
+function closeServer(server: Server, held: Set<Socket>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    for (const socket of held) socket.destroy();
+    held.clear();
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
 /** Starts the proxy in front of the SES listening on `target.port` (127.0.0.1). */
 export async function startFaultySes(
   target: { port: number },
   options: { port?: number; plan?: FaultPlan } = {},
 ): Promise<FaultySes> {
-  let plan: FaultPlan = options.plan ?? "none";
-  let sequence = 0;
-  const log: FaultySes["log"] = [];
-  const held = new Set<Socket>();
-
-  const forward = (incoming: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingMessage["headers"]; body: Buffer }>(
-      (resolve, reject) => {
-        const request = httpRequest(
-          {
-            host: "127.0.0.1",
-            port: target.port,
-            method: incoming.method,
-            path: incoming.url,
-            headers: { ...incoming.headers, host: `127.0.0.1:${target.port}` },
-          },
-          (answer) => {
-            readBody(answer).then(
-              (answerBody) =>
-                resolve({
-                  status: answer.statusCode ?? 502,
-                  headers: answer.headers,
-                  body: answerBody,
-                }),
-              reject,
-            );
-          },
-        );
-        request.on("error", reject);
-        request.end(body);
-      },
-    );
-
+  const state: ProxyState = {
+    targetPort: target.port,
+    plan: options.plan ?? "none",
+    sequence: 0,
+    log: [],
+    held: new Set<Socket>(),
+  };
   const server: Server = createServer((incoming, outgoing) => {
-    void (async () => {
-      const body = await readBody(incoming);
-      sequence += 1;
-      const fault = typeof plan === "function" ? plan(sequence) : plan;
-      log.push({ request: sequence, fault });
-      const canned = CANNED[fault];
-      if (canned) {
-        outgoing.writeHead(canned.status, { "Content-Type": "text/xml" });
-        outgoing.end(canned.body);
-        return;
-      }
-      if (fault === "reset-before") {
-        incoming.socket.resetAndDestroy();
-        return;
-      }
-      if (fault === "blackhole") {
-        held.add(incoming.socket);
-        return;
-      }
-      const answer = await forward(incoming, body);
-      if (fault === "reset-after") {
-        // SES has accepted (and stored) the message; its answer never reaches the caller.
-        incoming.socket.resetAndDestroy();
-        return;
-      }
-      outgoing.writeHead(answer.status, answer.headers);
-      outgoing.end(answer.body);
-    })().catch(() => incoming.socket.destroy());
+    handleRequest(state, incoming, outgoing).catch(() => incoming.socket.destroy());
   });
 
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
-  const close = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of held) socket.destroy();
-      held.clear();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-
-  const port = await listen(options.port ?? 0);
+  const port = await listenOn(server, options.port ?? 0);
   let listening = true;
   const faulty: FaultySes = {
     url: `http://127.0.0.1:${port}`,
     port,
-    log,
+    log: state.log,
     async setFault(next) {
-      plan = next;
+      state.plan = next;
       // "down": nothing listens on the port, so a connection is refused before any byte is sent.
       if (next === "down" && listening) {
         listening = false;
-        await close();
+        await closeServer(server, state.held);
       } else if (next !== "down" && !listening) {
-        await listen(port);
+        await listenOn(server, port);
         listening = true;
       }
     },
     async stop() {
-      if (listening) await close();
+      if (listening) await closeServer(server, state.held);
       listening = false;
     },
   };
-  if (plan === "down") {
+  if (state.plan === "down") {
     listening = false;
-    await close();
+    await closeServer(server, state.held);
   }
   return faulty;
 }

@@ -43,6 +43,107 @@ const FUNCTION = "aws:lambda/function:Function";
 const idOf = (resource: RegisteredResource) =>
   typeof resource.outputs.id === "string" ? resource.outputs.id : `${resource.name}-id`;
 
+interface Redrive {
+  deadLetterTargetArn: string;
+  maxReceiveCount: number;
+}
+
+const redriveOf = (queue: RegisteredResource): Redrive | undefined =>
+  typeof queue.inputs.redrivePolicy === "string"
+    ? (JSON.parse(queue.inputs.redrivePolicy) as Redrive)
+    : undefined;
+
+/** The declared queues on the local SQS, and how the program's ids and ARNs map to their URLs. */
+interface LocalQueues {
+  queues: Record<string, string>;
+  urlById: Map<string, string>;
+  urlByArn: Map<string, string>;
+}
+
+/** Creates every declared queue on the local SQS, dead-letter queues first. */
+async function createQueues(
+  sqs: LocalSqs,
+  declared: RegisteredResource[],
+  retrySeconds: number,
+): Promise<LocalQueues> {
+  const made: LocalQueues = { queues: {}, urlById: new Map(), urlByArn: new Map() };
+  // Dead-letter queues first: a redrive policy names its target by ARN.
+  const ordered = [...declared].sort(
+    (a, b) => Number(redriveOf(a) !== undefined) - Number(redriveOf(b) !== undefined),
+  );
+  const localArnByArn = new Map<string, string>();
+  for (const queue of ordered) {
+    const redrive = redriveOf(queue);
+    const target = redrive && localArnByArn.get(redrive.deadLetterTargetArn);
+    if (redrive && target === undefined) {
+      throw new NotEmulatedError(queue, "a redrive policy to a queue the program does not declare");
+    }
+    const created = await sqs.createQueue(queue.name, {
+      visibilityTimeoutSeconds: retrySeconds,
+      ...(redrive && target ? { redrive: { ...redrive, deadLetterTargetArn: target } } : {}),
+    });
+    made.queues[queue.name] = created.url;
+    made.urlById.set(idOf(queue), created.url);
+    if (typeof queue.outputs.arn === "string") {
+      made.urlByArn.set(queue.outputs.arn, created.url);
+      localArnByArn.set(queue.outputs.arn, created.arn);
+    }
+  }
+  return made;
+}
+
+/** Starts one event source mapping's function in a container and polls its queue into it. */
+async function startConsumer(
+  mapping: RegisteredResource,
+  context: {
+    resources: RegisteredResource[];
+    env: Record<string, string>;
+    log(line: string): void;
+    sqs: LocalSqs | undefined;
+    urlByArn: Map<string, string>;
+    localize(environment: Record<string, string>): Record<string, string>;
+  },
+): Promise<{ line: string; stop(): Promise<void> }> {
+  const { resources, sqs, log } = context;
+  const queueUrl = context.urlByArn.get(String(mapping.inputs.eventSourceArn));
+  const fnResource = resources.find(
+    (resource) =>
+      resource.type === FUNCTION &&
+      (resource.outputs.arn === mapping.inputs.functionName ||
+        resource.name === mapping.inputs.functionName),
+  );
+  if (queueUrl === undefined || fnResource === undefined || sqs === undefined) {
+    throw new NotEmulatedError(mapping, "an event source other than a declared queue");
+  }
+  // The event source mapping invokes it with the function's own role: no resource policy.
+  const fn = readFunction(fnResource, []);
+  const entry = handlerEntry(fn);
+  const container: LambdaContainer = await startLambda({
+    name: fn.name,
+    file: entry.file,
+    exportName: entry.exportName,
+    env: { ...context.localize(fn.environment), ...context.env, AWS_LAMBDA_FUNCTION_NAME: fn.name },
+    timeoutSeconds: fn.timeoutSeconds,
+    log: (line) => log(`[${fn.name}] ${line}`),
+  });
+  const polling = startPolling(
+    {
+      client: sqs.client,
+      queueUrl,
+      batchSize: Number(mapping.inputs.batchSize ?? 10),
+      invoke: (event) => container.invoke(event),
+    },
+    { idleMs: 500, onError: (error) => log(`[${mapping.name}] ${String(error)}`) },
+  );
+  return {
+    line: `${mapping.name}: ${fnResource.name} <- ${queueUrl}`,
+    async stop() {
+      await polling.stop();
+      await container.stop();
+    },
+  };
+}
+
 export async function startLocalDelivery(options: {
   resources: RegisteredResource[];
   ses: LocalSes;
@@ -51,56 +152,22 @@ export async function startLocalDelivery(options: {
 }): Promise<LocalDelivery> {
   const cleanups: Array<() => Promise<void>> = [];
   let faulty: FaultySes | undefined;
-  const startFaulty = async (fault: SesFault) => {
-    faulty = await startFaultySes({ port: options.ses.port }, { plan: fault });
-    cleanups.push(() => faulty!.stop());
-  };
   if (options.sesFault !== undefined && options.sesFault !== "none") {
-    await startFaulty(options.sesFault);
+    const proxy = await startFaultySes({ port: options.ses.port }, { plan: options.sesFault });
+    faulty = proxy;
+    cleanups.push(() => proxy.stop());
   }
 
   const declared = options.resources.filter((resource) => resource.type === QUEUE);
-  const queues: Record<string, string> = {};
-  const urlById = new Map<string, string>();
-  const urlByArn = new Map<string, string>();
+  let made: LocalQueues = { queues: {}, urlById: new Map(), urlByArn: new Map() };
   let sqs: LocalSqs | undefined;
   if (declared.length > 0) {
-    sqs = await startLocalSqs();
-    const localSqs = sqs;
+    const localSqs = await startLocalSqs();
+    sqs = localSqs;
     cleanups.push(() => localSqs.stop());
-    // Dead-letter queues first: a redrive policy names its target by ARN.
-    const redriveOf = (queue: RegisteredResource) =>
-      typeof queue.inputs.redrivePolicy === "string"
-        ? (JSON.parse(queue.inputs.redrivePolicy) as {
-            deadLetterTargetArn: string;
-            maxReceiveCount: number;
-          })
-        : undefined;
-    const ordered = [...declared].sort(
-      (a, b) => Number(redriveOf(a) !== undefined) - Number(redriveOf(b) !== undefined),
-    );
-    const localArnByArn = new Map<string, string>();
-    for (const queue of ordered) {
-      const redrive = redriveOf(queue);
-      const target = redrive && localArnByArn.get(redrive.deadLetterTargetArn);
-      if (redrive && target === undefined) {
-        throw new NotEmulatedError(
-          queue,
-          "a redrive policy to a queue the program does not declare",
-        );
-      }
-      const created = await localSqs.createQueue(queue.name, {
-        visibilityTimeoutSeconds: options.retrySeconds ?? LOCAL_RETRY_SECONDS,
-        ...(redrive && target ? { redrive: { ...redrive, deadLetterTargetArn: target } } : {}),
-      });
-      queues[queue.name] = created.url;
-      urlById.set(idOf(queue), created.url);
-      if (typeof queue.outputs.arn === "string") {
-        urlByArn.set(queue.outputs.arn, created.url);
-        localArnByArn.set(queue.outputs.arn, created.arn);
-      }
-    }
+    made = await createQueues(localSqs, declared, options.retrySeconds ?? LOCAL_RETRY_SECONDS);
   }
+  const { queues, urlById, urlByArn } = made;
 
   const localize = (environment: Record<string, string>) =>
     Object.fromEntries(
@@ -117,41 +184,16 @@ export async function startLocalDelivery(options: {
     async startConsumers({ resources, env, log }) {
       const started: string[] = [];
       for (const mapping of resources.filter((resource) => resource.type === MAPPING)) {
-        const queueUrl = urlByArn.get(String(mapping.inputs.eventSourceArn));
-        const fnResource = resources.find(
-          (resource) =>
-            resource.type === FUNCTION &&
-            (resource.outputs.arn === mapping.inputs.functionName ||
-              resource.name === mapping.inputs.functionName),
-        );
-        if (queueUrl === undefined || fnResource === undefined || sqs === undefined) {
-          throw new NotEmulatedError(mapping, "an event source other than a declared queue");
-        }
-        // The event source mapping invokes it with the function's own role: no resource policy.
-        const fn = readFunction(fnResource, []);
-        const entry = handlerEntry(fn);
-        const container: LambdaContainer = await startLambda({
-          name: fn.name,
-          file: entry.file,
-          exportName: entry.exportName,
-          env: { ...localize(fn.environment), ...env, AWS_LAMBDA_FUNCTION_NAME: fn.name },
-          timeoutSeconds: fn.timeoutSeconds,
-          log: (line) => log(`[${fn.name}] ${line}`),
+        const consumer = await startConsumer(mapping, {
+          resources,
+          env,
+          log,
+          sqs,
+          urlByArn,
+          localize,
         });
-        const polling = startPolling(
-          {
-            client: sqs.client,
-            queueUrl,
-            batchSize: Number(mapping.inputs.batchSize ?? 10),
-            invoke: (event) => container.invoke(event),
-          },
-          { idleMs: 500, onError: (error) => log(`[${mapping.name}] ${String(error)}`) },
-        );
-        cleanups.push(async () => {
-          await polling.stop();
-          await container.stop();
-        });
-        started.push(`${mapping.name}: ${fnResource.name} <- ${queueUrl}`);
+        cleanups.push(() => consumer.stop());
+        started.push(consumer.line);
       }
       return started;
     },

@@ -23,7 +23,7 @@ import { startLocalSes, type LocalSes } from "../local-ses";
 import { answerOnlyOwnHostNames } from "../own-host-names";
 import type { SesFault } from "../local-ses-faults";
 import { startLocalDelivery, type LocalDelivery } from "./delivery";
-import { loadFresh, runProgramUnderMocks } from "../pulumi-mock-runner";
+import { loadFresh, runProgramUnderMocks, type RegisteredResource } from "../pulumi-mock-runner";
 import { LocalStackError } from "./local-stack-error";
 import { assertPortFree, close, listen } from "./ports";
 import { localProgramConfig, localToken } from "./settings";
@@ -83,137 +83,180 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+type Cleanups = Array<() => Promise<void>>;
+
+/** The local SES, the API's front server and the site's server, listening. */
+async function startServers(
+  ports: { port: number; sesPort: number; sitePort: number },
+  token: string,
+  log: (line: string) => void,
+  cleanups: Cleanups,
+) {
+  const { port, sesPort, sitePort } = ports;
+  // Busy ports are reported before the program runs, and aws-ses-v2-local does not report them.
+  if (port !== 0) await assertPortFree(port, "PORT");
+  if (sesPort !== 0) await assertPortFree(sesPort, "SES_PORT");
+  if (sitePort !== 0) await assertPortFree(sitePort, "SITE_PORT");
+  const ses = await startLocalSes({ port: sesPort, ownHostNamesOnly: true });
+  cleanups.push(() => ses.stop());
+
+  // Listen first: the origins (and so the allowed origin) depend on the ports.
+  const live: { gateway?: Gateway; apiUrl: string } = { apiUrl: "" };
+  const front = createFrontServer({ gateway: () => live.gateway, log });
+  const boundPort = await listen(front, port, "PORT");
+  answerOnlyOwnHostNames(front);
+  cleanups.push(() => close(front));
+  const origin = `http://127.0.0.1:${boundPort}`;
+  const site = createSiteServer(() => publishSite({ apiUrl: live.apiUrl, token }));
+  const siteOrigin = `http://127.0.0.1:${await listen(site, sitePort, "SITE_PORT")}`;
+  answerOnlyOwnHostNames(site);
+  cleanups.push(() => close(site));
+  return { ses, live, origin, siteOrigin };
+}
+
+/** Runs the program under Pulumi's mocks with the local config; a failure is a LocalStackError. */
+async function runProgram(
+  options: LocalStackOptions,
+  program: { programDir: string; stackName: string },
+  config: { overrides: Record<string, string>; secretKeys: string[] },
+) {
+  const { programDir, stackName } = program;
+  // A program that throws while loading (a config error) is caught here and reported after the
+  // run: thrown inside Pulumi's root Stack, it would also reject promises nobody awaits.
+  const loadFailure: { error?: unknown } = {};
+  const load = (entry: string) => {
+    try {
+      return options.load ? options.load(entry) : loadFresh(programDir, entry);
+    } catch (error) {
+      loadFailure.error = error;
+      return {};
+    }
+  };
+  return runProgramUnderMocks({
+    programDir,
+    stackName,
+    preview: false,
+    config: config.overrides,
+    secretKeys: config.secretKeys,
+    load,
+  })
+    .then((result) => {
+      if (loadFailure.error !== undefined) throw loadFailure.error;
+      return result;
+    })
+    .catch((error: unknown) => {
+      throw new LocalStackError(`The program failed under mocks: ${messageOf(error)}`);
+    });
+}
+
+/** The REST API the program registered, as the gateway serves it. */
+function readModel(resources: RegisteredResource[], region: string): GatewayModel {
+  let model: GatewayModel;
+  try {
+    model = readGatewayModel(resources, { region, accountId: LOCAL_ACCOUNT_ID });
+  } catch (error) {
+    if (error instanceof NotEmulatedError) throw new LocalStackError(error.message);
+    throw new LocalStackError(`Cannot serve the program: ${messageOf(error)}`);
+  }
+  if (model.stages.length === 0) {
+    throw new LocalStackError("The program declares no stage (aws.apigateway.Stage) to serve.");
+  }
+  return model;
+}
+
+/** A part of the program the local stack does not emulate is reported as a LocalStackError. */
+function notEmulatedAsLocalStackError(error: unknown): never {
+  if (error instanceof NotEmulatedError) throw new LocalStackError(error.message);
+  throw error;
+}
+
+/** One Lambda container per function the gateway points at, by function name. */
+async function startFunctions(
+  model: GatewayModel,
+  delivery: LocalDelivery,
+  localEnv: Record<string, string>,
+  log: (line: string) => void,
+  cleanups: Cleanups,
+): Promise<Map<string, LambdaContainer>> {
+  const containers = new Map<string, LambdaContainer>();
+  await Promise.all(
+    model.functions.map(async (fn) => {
+      const entry = handlerEntry(fn);
+      const container = await startLambda({
+        name: fn.name,
+        file: entry.file,
+        exportName: entry.exportName,
+        env: {
+          ...delivery.localize(fn.environment),
+          ...localEnv,
+          AWS_LAMBDA_FUNCTION_NAME: fn.name,
+        },
+        timeoutSeconds: fn.timeoutSeconds,
+        ...(fn.reservedConcurrency === undefined
+          ? {}
+          : { reservedConcurrency: fn.reservedConcurrency }),
+        log: (line) => log(`[${fn.name}] ${line}`),
+      });
+      cleanups.push(() => container.stop());
+      containers.set(fn.name, container);
+    }),
+  );
+  return containers;
+}
+
+/** The local-only environment on top of each function's declared one, as SAM does. */
+function localEnvironment(region: string, delivery: LocalDelivery): Record<string, string> {
+  return {
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_ENDPOINT_URL_SES: delivery.sesUrl,
+    ...(delivery.sqsUrl ? { AWS_ENDPOINT_URL_SQS: delivery.sqsUrl } : {}),
+  };
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const port = options.port ?? 3000;
-  const sesPort = options.sesPort ?? 8005;
-  const sitePort = options.sitePort ?? 8080;
   const programDir = options.programDir ?? PROJECT_ROOT;
   const stackName = options.stackName ?? DEFAULT_STACK;
   const stackConfig = loadStackConfig(programDir, stackName);
   const { projectName } = stackConfig;
   const token = localToken(options.authToken);
 
-  const cleanups: Array<() => Promise<void>> = [];
+  const cleanups: Cleanups = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   };
   try {
-    // Busy ports are reported before the program runs, and aws-ses-v2-local does not report them.
-    if (port !== 0) await assertPortFree(port, "PORT");
-    if (sesPort !== 0) await assertPortFree(sesPort, "SES_PORT");
-    if (sitePort !== 0) await assertPortFree(sitePort, "SITE_PORT");
-    const ses = await startLocalSes({ port: sesPort, ownHostNamesOnly: true });
-    cleanups.push(() => ses.stop());
-
-    // Listen first: the origins (and so the allowed origin) depend on the ports.
-    const live: { gateway?: Gateway; apiUrl: string } = { apiUrl: "" };
-    const front = createFrontServer({ gateway: () => live.gateway, log });
-    const boundPort = await listen(front, port, "PORT");
-    answerOnlyOwnHostNames(front);
-    cleanups.push(() => close(front));
-    const origin = `http://127.0.0.1:${boundPort}`;
-    const site = createSiteServer(() => publishSite({ apiUrl: live.apiUrl, token }));
-    const siteOrigin = `http://127.0.0.1:${await listen(site, sitePort, "SITE_PORT")}`;
-    answerOnlyOwnHostNames(site);
-    cleanups.push(() => close(site));
-
-    const {
-      overrides,
-      secretKeys,
-      values: config,
-    } = localProgramConfig(stackConfig, {
+    const ports = {
+      port: options.port ?? 3000,
+      sesPort: options.sesPort ?? 8005,
+      sitePort: options.sitePort ?? 8080,
+    };
+    const { ses, live, origin, siteOrigin } = await startServers(ports, token, log, cleanups);
+    const programConfig = localProgramConfig(stackConfig, {
       origin: siteOrigin,
       token,
       allowedOrigin: options.allowedOrigin,
       config: options.config,
     });
-
-    // A program that throws while loading (a config error) is caught here and reported after the
-    // run: thrown inside Pulumi's root Stack, it would also reject promises nobody awaits.
-    const loadFailure: { error?: unknown } = {};
-    const load = (entry: string) => {
-      try {
-        return options.load ? options.load(entry) : loadFresh(programDir, entry);
-      } catch (error) {
-        loadFailure.error = error;
-        return {};
-      }
-    };
-    const run = await runProgramUnderMocks({
-      programDir,
-      stackName,
-      preview: false,
-      config: overrides,
-      secretKeys,
-      load,
-    })
-      .then((result) => {
-        if (loadFailure.error !== undefined) throw loadFailure.error;
-        return result;
-      })
-      .catch((error: unknown) => {
-        throw new LocalStackError(`The program failed under mocks: ${messageOf(error)}`);
-      });
+    const config = programConfig.values;
+    const run = await runProgram(options, { programDir, stackName }, programConfig);
     const region = config["aws:region"] ?? "us-east-1";
-    let model: GatewayModel;
-    try {
-      model = readGatewayModel(run.resources, { region, accountId: LOCAL_ACCOUNT_ID });
-    } catch (error) {
-      if (error instanceof NotEmulatedError) throw new LocalStackError(error.message);
-      throw new LocalStackError(`Cannot serve the program: ${messageOf(error)}`);
-    }
-    if (model.stages.length === 0) {
-      throw new LocalStackError("The program declares no stage (aws.apigateway.Stage) to serve.");
-    }
+    const model = readModel(run.resources, region);
 
     const delivery = await startLocalDelivery({
       resources: run.resources,
       ses,
       sesFault: options.sesFault,
-    }).catch((error: unknown) => {
-      if (error instanceof NotEmulatedError) throw new LocalStackError(error.message);
-      throw error;
-    });
+    }).catch(notEmulatedAsLocalStackError);
     cleanups.push(() => delivery.stop());
-    const localEnv: Record<string, string> = {
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: "local",
-      AWS_SECRET_ACCESS_KEY: "local",
-      AWS_ENDPOINT_URL_SES: delivery.sesUrl,
-      ...(delivery.sqsUrl ? { AWS_ENDPOINT_URL_SQS: delivery.sqsUrl } : {}),
-    };
-    const containers = new Map<string, LambdaContainer>();
-    await Promise.all(
-      model.functions.map(async (fn) => {
-        const entry = handlerEntry(fn);
-        const container = await startLambda({
-          name: fn.name,
-          file: entry.file,
-          exportName: entry.exportName,
-          env: {
-            ...delivery.localize(fn.environment),
-            ...localEnv,
-            AWS_LAMBDA_FUNCTION_NAME: fn.name,
-          },
-          timeoutSeconds: fn.timeoutSeconds,
-          ...(fn.reservedConcurrency === undefined
-            ? {}
-            : { reservedConcurrency: fn.reservedConcurrency }),
-          log: (line) => log(`[${fn.name}] ${line}`),
-        });
-        cleanups.push(() => container.stop());
-        containers.set(fn.name, container);
-      }),
-    );
-
+    const localEnv = localEnvironment(region, delivery);
+    const containers = await startFunctions(model, delivery, localEnv, log, cleanups);
     const consumers = await delivery
       .startConsumers({ resources: run.resources, env: localEnv, log })
-      .catch((error: unknown) => {
-        if (error instanceof NotEmulatedError) throw new LocalStackError(error.message);
-        throw error;
-      });
+      .catch(notEmulatedAsLocalStackError);
 
     live.gateway = createGateway({
       model,
