@@ -70,14 +70,11 @@ function textReport(result: CheckResult): string {
     `    ${icon} ${result.pack.name}@v${result.pack.version} (${result.packSource})`,
   ];
   for (const diagnostic of result.diagnostics) {
-    const { waiver } = diagnostic;
-    const isWaived = waiver?.status === "waived";
+    // The pack's message names the waiver, its owner, reason and expiry.
+    const level = diagnostic.waiver?.status === "waived" ? "waived" : diagnostic.enforcementLevel;
     lines.push(
-      `        - [${isWaived ? "waived" : diagnostic.enforcementLevel}]  ${diagnostic.policyName}  (${resourceLabel(diagnostic.urn)})`,
+      `        - [${level}]  ${diagnostic.policyName}  (${resourceLabel(diagnostic.urn)})`,
       `          ${diagnostic.description}`,
-      ...(isWaived
-        ? [`          waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason}`]
-        : []),
       ...diagnostic.message.split("\n").map((line) => `          ${line}`),
     );
   }
