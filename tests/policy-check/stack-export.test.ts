@@ -97,13 +97,12 @@ describe("the prod stack, as deployed", () => {
       (resource) =>
         resource.type === "aws:apigateway/method:Method" && resource.urn.endsWith("::post"),
     )!;
-    for (const bag of ["inputs", "outputs"] as const) {
-      const values = (post as Record<string, unknown>)[bag] as Record<string, unknown>;
-      values.authorization = {
-        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
-        ciphertext: "v1:bm9uY2U=:Q1VTVE9N",
-      };
-    }
+    const sig = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+    const values = post as unknown as Record<string, Record<string, unknown>>;
+    // As the service stores it, and as `pulumi stack export --show-secrets` writes it: even a
+    // readable "CUSTOM" is not read.
+    values.inputs.authorization = { ...sig, ciphertext: "v1:bm9uY2U=:Q1VTVE9N" };
+    values.outputs.authorization = { ...sig, plaintext: '"CUSTOM"' };
     const run = await runCheck("--stack-export", writeJson(workDir, "sealed.json", sealed));
     expect(run.status).toBe(1);
     expect(run.stdout).toContain("its authorization is not known before deployment");
