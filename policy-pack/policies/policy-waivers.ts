@@ -35,45 +35,48 @@ interface ViolationInfo {
   enforcementLevel: "advisory";
 }
 
-/** The pack's policies, each accepting waivers, after the policy that holds the waiver rules. */
-export function withWaivers(policies: Policies, now: () => Date = () => new Date()): Policies {
-  const rules = { maxWaiverDays: DEFAULT_MAX_WAIVER_DAYS };
-  const settings: StackValidationPolicy = {
-    name: POLICY_WAIVERS,
-    description:
-      "Rules for the waivers any policy of this pack accepts: the longest a waiver may run (maxWaiverDays). Reports nothing itself.",
-    enforcementLevel: "advisory",
-    severity: "low",
-    remediationSteps:
-      'Set `"policy-waivers": { "maxWaiverDays": 90 }` in the policy pack config to allow shorter waivers; each policy takes `waivers: [{ resource, reason, owner, expires }]`.',
-    configSchema: {
-      properties: {
-        maxWaiverDays: {
-          type: "integer",
-          minimum: 1,
-          default: DEFAULT_MAX_WAIVER_DAYS,
-          description: "The latest a waiver may expire, in days from today.",
-        },
+/** The pack-wide waiver rules, read from this policy's config when a stack is analyzed. */
+const rules = { maxWaiverDays: DEFAULT_MAX_WAIVER_DAYS };
+
+/** Holds the rules for every waiver; it runs first (see `withWaivers`) and reports nothing. */
+export const policyWaivers: StackValidationPolicy = {
+  name: POLICY_WAIVERS,
+  description:
+    "Rules for the waivers any policy of this pack accepts: the longest a waiver may run (maxWaiverDays). Reports nothing itself.",
+  enforcementLevel: "advisory",
+  severity: "low",
+  remediationSteps:
+    'Set `"policy-waivers": { "maxWaiverDays": 90 }` in the policy pack config to allow shorter waivers; each policy takes `waivers: [{ resource, reason, owner, expires }]`.',
+  configSchema: {
+    properties: {
+      maxWaiverDays: {
+        type: "integer",
+        minimum: 1,
+        default: DEFAULT_MAX_WAIVER_DAYS,
+        description: "The latest a waiver may expire, in days from today.",
       },
     },
-    validateStack: (args) => {
-      const { maxWaiverDays } = args.getConfig<{ maxWaiverDays?: number }>();
-      rules.maxWaiverDays = maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
-    },
-  };
+  },
+  validateStack: (args) => {
+    const { maxWaiverDays } = args.getConfig<{ maxWaiverDays?: number }>();
+    rules.maxWaiverDays = maxWaiverDays ?? DEFAULT_MAX_WAIVER_DAYS;
+  },
+};
+
+/**
+ * The pack's policies as served: `policy-waivers` first (the server runs policies in order, so
+ * its rules are read before any waiver is checked), then every other policy accepting waivers.
+ */
+export function withWaivers(policies: Policies, now: () => Date = () => new Date()): Policies {
   return [
-    settings,
-    ...policies.map((policy) =>
-      "validateStack" in policy ? waivable(policy, rules, now) : policy,
-    ),
+    policyWaivers,
+    ...policies
+      .filter((policy) => policy !== policyWaivers)
+      .map((policy) => ("validateStack" in policy ? waivable(policy, now) : policy)),
   ];
 }
 
-function waivable(
-  policy: StackValidationPolicy,
-  rules: { maxWaiverDays: number },
-  now: () => Date,
-): StackValidationPolicy {
+function waivable(policy: StackValidationPolicy, now: () => Date): StackValidationPolicy {
   const schema: PolicyConfigSchema = policy.configSchema ?? { properties: {} };
   return {
     ...policy,
