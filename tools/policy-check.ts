@@ -1,4 +1,5 @@
-// `npm run policy`: checks a Pulumi program against the policy pack with no cloud and no CLI.
+// `npm run policy`: checks a Pulumi program against the policy pack with no cloud and no CLI, or,
+// with --stack-export, a deployed stack from what `pulumi stack export` wrote.
 // Exit status: 0 no mandatory violation, 1 mandatory violations, 2 the check could not run.
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -12,9 +13,14 @@ import {
   type ReportFormat,
 } from "./policy-check/report";
 import { killAllChildren } from "./policy-check/child-processes";
-import { CheckError, DEFAULT_TIMEOUT_MS, runPolicyCheck } from "./policy-check/run-check";
+import {
+  CheckError,
+  DEFAULT_TIMEOUT_MS,
+  runPolicyCheck,
+  runStackExportCheck,
+} from "./policy-check/run-check";
 
-const USAGE = `usage: npm run policy -- [--program DIR] [--stack NAME] [--policy-pack DIR]
+const USAGE = `usage: npm run policy -- [--program DIR] [--stack NAME] [--stack-export FILE|-] [--policy-pack DIR]
                          [--policy-pack-config FILE] [--format text|json|junit|sarif] [--output FILE]
                          [--timeout SECONDS]  (each wait: program, pack start, each call; default ${DEFAULT_TIMEOUT_MS / 1000})`;
 
@@ -32,8 +38,9 @@ async function main(): Promise<number> {
   try {
     ({ values } = parseArgs({
       options: {
-        program: { type: "string", default: PROJECT_ROOT },
-        stack: { type: "string", default: "prod" },
+        program: { type: "string" },
+        stack: { type: "string" },
+        "stack-export": { type: "string" },
         "policy-pack": { type: "string", default: resolve(PROJECT_ROOT, "policy-pack") },
         "policy-pack-config": { type: "string" },
         format: { type: "string", default: "text" },
@@ -62,14 +69,27 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  const stackExport = values["stack-export"];
+  if (stackExport !== undefined && (values.program !== undefined || values.stack !== undefined)) {
+    console.error(
+      `--stack-export judges a deployed stack: give it without --program or --stack\n${USAGE}`,
+    );
+    return 2;
+  }
   try {
-    const result = await runPolicyCheck({
-      programDir: values.program,
-      stackName: values.stack,
+    const common = {
       packDir: values["policy-pack"],
       policyConfigFile: values["policy-pack-config"],
       timeoutMs: timeoutSeconds * 1000,
-    });
+    };
+    const result =
+      stackExport !== undefined
+        ? await runStackExportCheck({ ...common, stackExport })
+        : await runPolicyCheck({
+            ...common,
+            programDir: values.program ?? PROJECT_ROOT,
+            stackName: values.stack ?? "prod",
+          });
     const report = formatReport(result, format);
     if (values.output) {
       writeFileSync(values.output, `${report}\n`);

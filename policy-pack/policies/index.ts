@@ -11,6 +11,7 @@ import { customMethodsUseStackAuthorizer } from "./apigateway-custom-methods-use
 import { functionUrlsRequireAuth } from "./lambda-function-urls-require-auth";
 import { lambdaPermissionsNotPublic } from "./lambda-permissions-not-public";
 import { lbLambdaTargetsProtected } from "./lb-lambda-targets-protected";
+import { policyWaivers } from "./policy-waivers";
 import { methodsRequireAuthorizer } from "./apigateway-methods-require-authorizer";
 import { sesSendNotOnWildcard } from "./iam-ses-send-not-on-wildcard";
 import { stagesAreThrottled } from "./apigateway-stages-throttled";
@@ -54,7 +55,9 @@ const otherEntryPoints: Policies = [
   cognitoGuestsCannotInvokeLambda,
 ];
 
+/** The rules for the waivers every other policy accepts (policy-waivers.ts serves it first). */
 export const policies: Policies = [
+  policyWaivers,
   ...entryPointsRequireAuthorizer,
   ...entryPointsRateLimited,
   ...hygiene,

@@ -31,7 +31,8 @@ it("lists every policy with its level and description, and the pack's manifest n
 });
 
 it("would list a policy added to the pack", () => {
-  const added = { ...policies[0], name: "added-policy", description: "Checks 1 * 2 | 3." };
+  const mandatory = policies.find((policy) => policy.enforcementLevel === "mandatory")!;
+  const added = { ...mandatory, name: "added-policy", description: "Checks 1 * 2 | 3." };
   expect(policyTable([...policies, added])).toMatch(
     /\| `added-policy` +\| mandatory +\| Checks 1 \\\* 2 \\\| 3\. +\|/,
   );

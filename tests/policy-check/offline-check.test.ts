@@ -1,13 +1,14 @@
 // `npm run policy` end to end, as CI runs it: the real program or a fixture under mocks, the real
 // pack started as the engine starts it, and the exit status and reports CI acts on.
 import { toBeValidSarifLog } from "@microsoft/jest-sarif";
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { POLICY_PACK_NAME, policies } from "../../policy-pack/policies";
 import { FIXTURES_DIR } from "../harness/policy";
 import { PROJECT_DIR } from "../harness/pulumi";
 import { runCheck, type CheckRun, type JsonReport } from "../harness/policy-check-process";
+import { mutantProgram } from "../harness/stack-export";
 
 expect.extend({ toBeValidSarifLog });
 declare global {
@@ -36,30 +37,8 @@ describe("the project's own prod stack", () => {
 });
 
 describe("the project's own program with its protection dropped (mutants)", () => {
-  /** A copy of the program, sharing the checkout's node_modules, with one file edited. */
-  function mutant(file: string, from: string, to: string): string {
-    const dir = mkdtempSync(join(tmpdir(), "mailer-api-mutant-"));
-    for (const entry of [
-      "index.ts",
-      "Pulumi.yaml",
-      "Pulumi.prod.yaml",
-      "tsconfig.json",
-      "package.json",
-    ]) {
-      cpSync(join(PROJECT_DIR, entry), join(dir, entry));
-    }
-    for (const folder of ["infra", "handlers", "contracts"]) {
-      cpSync(join(PROJECT_DIR, folder), join(dir, folder), { recursive: true });
-    }
-    symlinkSync(join(PROJECT_DIR, "node_modules"), join(dir, "node_modules"));
-    const source = readFileSync(join(dir, file), "utf8");
-    expect(source).toContain(from);
-    writeFileSync(join(dir, file), source.replace(from, to));
-    return dir;
-  }
-
   it("refuses the program whose POST has no authorizer", async () => {
-    const dir = mutant(
+    const dir = mutantProgram(
       "infra/api.ts",
       'authorization: "CUSTOM",\n    authorizerId: authorizer.id,',
       'authorization: "NONE",',
@@ -73,7 +52,7 @@ describe("the project's own program with its protection dropped (mutants)", () =
   }, 120_000);
 
   it("refuses the program whose stage throttle is off", async () => {
-    const dir = mutant(
+    const dir = mutantProgram(
       "infra/stage.ts",
       // -1 is API Gateway's "no limit": the stage is no longer rate limited.
       "throttlingRateLimit: settings.rateLimit,",

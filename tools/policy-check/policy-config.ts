@@ -3,6 +3,7 @@
 // policy's schema (the pack itself applies neither).
 import Ajv from "ajv";
 import { readFileSync } from "node:fs";
+import { isRealDate } from "../../policy-pack/policies/waivers";
 import type { EnforcementLevel, PackInfo, PolicyConfigEntry } from "./analyzer-client";
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
@@ -34,6 +35,12 @@ export function resolvePolicyConfig(
 ): Record<string, PolicyConfigEntry> {
   const known = new Set(pack.policies.map((policy) => policy.name));
   const unknown = Object.keys(file).filter((name) => name !== "all" && !known.has(name));
+  const waived = unknown.find((name) => hasWaivers(file[name]));
+  if (waived) {
+    throw new PolicyConfigError(
+      `invalid waiver: policy "${waived}", waiver 1, field "policy": ${pack.name} has no policy "${waived}", so its waivers waive nothing`,
+    );
+  }
   if (unknown.length > 0) {
     throw new PolicyConfigError(
       `the policy pack config names ${unknown.map((name) => `"${name}"`).join(", ")}, which ${pack.name} does not have`,
@@ -41,6 +48,8 @@ export function resolvePolicyConfig(
   }
   const all = levelOf(file.all, "all");
   const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+  // As the CLI's JSON Schema validator does: a "date" is a real calendar day.
+  ajv.addFormat("date", isRealDate);
   const resolved: Record<string, PolicyConfigEntry> = {};
   for (const policy of pack.policies) {
     const entry = file[policy.name];
@@ -51,7 +60,11 @@ export function resolvePolicyConfig(
     const validate = ajv.compile(schema);
     if (!validate(properties)) {
       const problems = (validate.errors ?? [])
-        .map((error) => `${error.instancePath || "(config)"} ${error.message}`)
+        .filter((error) => error.keyword !== "pattern" || !error.instancePath.endsWith("/expires"))
+        .map((error) => {
+          const extra = (error.params as { additionalProperty?: string }).additionalProperty;
+          return `${where(error.instancePath, properties)} ${error.message}${extra ? ` ("${extra}")` : ""}`;
+        })
         .join("; ");
       throw new PolicyConfigError(`invalid config for policy "${policy.name}": ${problems}`);
     }
@@ -61,6 +74,20 @@ export function resolvePolicyConfig(
     };
   }
   return resolved;
+}
+
+function hasWaivers(entry: FileEntry | undefined): boolean {
+  return typeof entry === "object" && entry !== null && "waivers" in entry;
+}
+
+/** A config path as people read it: `waivers[0] (resource "post").expires`. */
+function where(path: string, properties: Record<string, unknown>): string {
+  const waiver = /^\/waivers\/(\d+)(\/.*)?$/.exec(path);
+  if (!waiver) return path || "(config)";
+  const list = properties.waivers as Array<{ resource?: unknown }>;
+  const resource = list[Number(waiver[1])]?.resource;
+  const named = typeof resource === "string" ? ` (resource ${JSON.stringify(resource)})` : "";
+  return `waiver ${Number(waiver[1]) + 1}${named}${waiver[2] ? `, field "${waiver[2].slice(1)}"` : ""}`;
 }
 
 function levelOf(value: unknown, name: string): EnforcementLevel | undefined {

@@ -1,6 +1,7 @@
 // The check's results as people and CI tools read them: a text report shaped like the policy
 // section of `pulumi preview`, and JSON, JUnit XML and SARIF 2.1.0 for CI annotations.
 import type { Diagnostic, PackInfo } from "./analyzer-client";
+import type { Finding } from "./waiver-notes";
 
 export interface CheckResult {
   pack: PackInfo;
@@ -11,8 +12,10 @@ export interface CheckResult {
   programEntry: string;
   stackName: string;
   resourceCount: number;
-  diagnostics: Diagnostic[];
+  diagnostics: Finding[];
   durationMs: number;
+  /** Set when a `pulumi stack export` was judged instead of a program. */
+  stackExport?: { skipped: Record<string, number>; secretResources: number };
 }
 
 export const REPORT_FORMATS = ["text", "json", "junit", "sarif"] as const;
@@ -22,12 +25,18 @@ export function mandatory(result: CheckResult): Diagnostic[] {
   return result.diagnostics.filter((diagnostic) => diagnostic.enforcementLevel === "mandatory");
 }
 
+export function waived(result: CheckResult): Finding[] {
+  return result.diagnostics.filter((diagnostic) => diagnostic.waiver?.status === "waived");
+}
+
 export function summaryLine(result: CheckResult): string {
   const blocking = mandatory(result).length;
-  const advisory = result.diagnostics.length - blocking;
+  const waivedCount = waived(result).length;
+  const advisory = result.diagnostics.length - blocking - waivedCount;
   const verdict = blocking > 0 ? "FAILED" : "passed";
   return (
     `Policy check ${verdict}: ${plural(blocking, "mandatory violation")}, ` +
+    (waivedCount > 0 ? `${plural(waivedCount, "waived violation")}, ` : "") +
     `${plural(advisory, "advisory warning")}; ${plural(result.resourceCount, "resource")} of stack ` +
     `"${result.stackName}" checked against ${plural(result.pack.policies.length, "policy", "policies")} ` +
     `of ${result.pack.name}@v${result.pack.version} in ${(result.durationMs / 1000).toFixed(1)} s.`
@@ -61,14 +70,34 @@ function textReport(result: CheckResult): string {
     `    ${icon} ${result.pack.name}@v${result.pack.version} (${result.packSource})`,
   ];
   for (const diagnostic of result.diagnostics) {
+    // The pack's message names the waiver, its owner, reason and expiry.
+    const level = diagnostic.waiver?.status === "waived" ? "waived" : diagnostic.enforcementLevel;
     lines.push(
-      `        - [${diagnostic.enforcementLevel}]  ${diagnostic.policyName}  (${resourceLabel(diagnostic.urn)})`,
+      `        - [${level}]  ${diagnostic.policyName}  (${resourceLabel(diagnostic.urn)})`,
       `          ${diagnostic.description}`,
       ...diagnostic.message.split("\n").map((line) => `          ${line}`),
     );
   }
-  lines.push("", summaryLine(result));
+  const skipped = skippedLine(result);
+  lines.push("", ...(skipped ? [skipped] : []), summaryLine(result));
   return lines.join("\n");
+}
+
+/** For a stack export: what the pack did not judge, and what it saw as unknown. */
+function skippedLine(result: CheckResult): string | undefined {
+  if (!result.stackExport) return undefined;
+  const { skipped, secretResources } = result.stackExport;
+  const counts = Object.entries(skipped);
+  const total = counts.reduce((sum, [, count]) => sum + count, 0);
+  const parts = [
+    total > 0
+      ? `Skipped ${plural(total, "resource")} of providers the pack does not judge (${counts.map(([name, count]) => `${name}: ${count}`).join(", ")}).`
+      : "",
+    secretResources > 0
+      ? `${plural(secretResources, "resource")} with secret values, judged as unknown (never decrypted).`
+      : "",
+  ].filter(Boolean);
+  return parts.length ? parts.join(" ") : undefined;
 }
 
 function jsonReport(result: CheckResult) {
@@ -85,15 +114,32 @@ function jsonReport(result: CheckResult) {
       resource: resourceLabel(diagnostic.urn),
       description: diagnostic.description,
       message: diagnostic.message,
+      ...(diagnostic.waiver ? { waiver: diagnostic.waiver } : {}),
     })),
+    ...(result.stackExport
+      ? {
+          skippedResources: result.stackExport.skipped,
+          secretResources: result.stackExport.secretResources,
+        }
+      : {}),
     summary: summaryLine(result),
   };
 }
 
 function junitReport(result: CheckResult): string {
   const failures = mandatory(result).length;
+  const waivedCases = waived(result).map(
+    (diagnostic) =>
+      `    <testcase classname="${xml(result.pack.name)}" name="${xml(`${diagnostic.policyName} (${resourceLabel(diagnostic.urn)})`)}">\n` +
+      `      <skipped message="${xml(`waived until ${diagnostic.waiver!.expires} by ${diagnostic.waiver!.owner}: ${diagnostic.waiver!.reason}`)}"/>\n` +
+      "    </testcase>",
+  );
+  const tests = result.pack.policies.length + waivedCases.length;
   const cases = result.pack.policies.map((policy) => {
-    const found = result.diagnostics.filter((diagnostic) => diagnostic.policyName === policy.name);
+    const found = result.diagnostics.filter(
+      (diagnostic) =>
+        diagnostic.policyName === policy.name && diagnostic.waiver?.status !== "waived",
+    );
     const blocking = found.filter((diagnostic) => diagnostic.enforcementLevel === "mandatory");
     const body = [
       ...blocking.map(
@@ -119,10 +165,11 @@ function junitReport(result: CheckResult): string {
   const suiteFailures = new Set(mandatory(result).map((d) => d.policyName)).size;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="pulumi-policy-check" tests="${result.pack.policies.length}" failures="${suiteFailures}" time="${(result.durationMs / 1000).toFixed(3)}">`,
-    `  <testsuite name="${xml(result.pack.name)}" tests="${result.pack.policies.length}" failures="${suiteFailures}" errors="0" skipped="0" time="${(result.durationMs / 1000).toFixed(3)}">`,
+    `<testsuites name="pulumi-policy-check" tests="${tests}" failures="${suiteFailures}" skipped="${waivedCases.length}" time="${(result.durationMs / 1000).toFixed(3)}">`,
+    `  <testsuite name="${xml(result.pack.name)}" tests="${tests}" failures="${suiteFailures}" errors="0" skipped="${waivedCases.length}" time="${(result.durationMs / 1000).toFixed(3)}">`,
     `    <properties><property name="stack" value="${xml(result.stackName)}"/><property name="violations" value="${failures}"/></properties>`,
     ...cases,
+    ...waivedCases,
     "  </testsuite>",
     "</testsuites>",
     "",
@@ -155,6 +202,10 @@ function sarifReport(result: CheckResult) {
             result.pack.policies.findIndex((policy) => policy.name === diagnostic.policyName),
           ),
           level: sarifLevel(diagnostic.enforcementLevel),
+          // A waiver is a suppression decided outside the code: SARIF's "external" kind.
+          ...(diagnostic.waiver?.status === "waived"
+            ? { suppressions: [{ kind: "external", justification: diagnostic.waiver.reason }] }
+            : {}),
           message: { text: `${resourceLabel(diagnostic.urn)}: ${diagnostic.message}` },
           locations: [
             {

@@ -9,6 +9,9 @@ import { CheckError } from "./check-error";
 import { runProgramInChild } from "./program-process";
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policy-config";
 import type { CheckResult } from "./report";
+import { readStackExport } from "./stack-export";
+import { withWaivers } from "./waiver-notes";
+import type { RegisteredResource } from "../pulumi-mock-runner";
 
 export interface CheckOptions {
   programDir: string;
@@ -56,30 +59,79 @@ export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult
   const analyzer = await analyzerStarting.catch((error: unknown) => {
     throw new CheckError(`the policy pack could not start: ${messageOf(error)}`);
   });
+  const judged = await judge(analyzer, run.resources, fileConfig, { perResource: true });
+  return {
+    ...judged,
+    packSource: `local: ${relative(process.cwd(), packDir) || "."}`,
+    programDir,
+    programEntry: relative(process.cwd(), programEntryFile(programDir)) || "index.ts",
+    stackName: options.stackName,
+    durationMs: Date.now() - started,
+  };
+}
+
+/** A deployed stack, judged from what `pulumi stack export` wrote (a file, or "-" for stdin). */
+export async function runStackExportCheck(
+  options: Omit<CheckOptions, "programDir" | "stackName"> & { stackExport: string },
+): Promise<CheckResult> {
+  const started = Date.now();
+  const packDir = resolve(options.packDir);
+  if (!existsSync(resolve(packDir, "PulumiPolicy.yaml"))) {
+    throw new CheckError(`${packDir} has no PulumiPolicy.yaml: not a policy pack`);
+  }
+  const fileConfig = guard("policy pack config", () =>
+    readPolicyConfigFile(options.policyConfigFile),
+  );
+  const deployed = readStackExport(options.stackExport);
+  const analyzer = await AnalyzerClient.start(
+    packDir,
+    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  ).catch((error: unknown) => {
+    throw new CheckError(`the policy pack could not start: ${messageOf(error)}`);
+  });
+  // As after an update: the engine sends AnalyzeStack alone, with the recorded state.
+  const judged = await judge(analyzer, deployed.resources, fileConfig, { perResource: false });
+  const source = options.stackExport === "-" ? "standard input" : options.stackExport;
+  return {
+    ...judged,
+    packSource: `local: ${relative(process.cwd(), packDir) || "."}`,
+    programDir: source,
+    programEntry: source,
+    stackName: deployed.stackName || "(no resources)",
+    stackExport: { skipped: deployed.skipped, secretResources: deployed.secretResources },
+    durationMs: Date.now() - started,
+  };
+}
+
+/** The pack, configured as the CLI would, judges the resources; the analyzer is stopped after. */
+async function judge(
+  analyzer: AnalyzerClient,
+  resources: RegisteredResource[],
+  fileConfig: ReturnType<typeof readPolicyConfigFile>,
+  options: { perResource: boolean },
+): Promise<Pick<CheckResult, "pack" | "resourceCount" | "diagnostics">> {
   try {
     const pack = await analyzer.info();
-    await analyzer.configure(
-      guard("policy pack config", () => resolvePolicyConfig(pack, fileConfig)),
-    );
+    const config = guard("policy pack config", () => resolvePolicyConfig(pack, fileConfig));
+    await analyzer.configure(config);
     const diagnostics: Diagnostic[] = [];
-    // The engine asks as resources register, many at once; the report keeps registration order.
-    const perResource = await Promise.all(
-      run.resources.map((resource) => analyzer.analyze(resource)),
-    );
-    for (const found of perResource) diagnostics.push(...found);
-    diagnostics.push(...(await analyzer.analyzeStack(run.resources)));
+    if (options.perResource) {
+      // The engine asks as resources register, many at once; the report keeps registration order.
+      const perResource = await Promise.all(
+        resources.map((resource) => analyzer.analyze(resource)),
+      );
+      for (const found of perResource) diagnostics.push(...found);
+    }
+    diagnostics.push(...(await analyzer.analyzeStack(resources)));
     return {
       pack,
-      packSource: `local: ${relative(process.cwd(), packDir) || "."}`,
-      programDir,
-      programEntry: relative(process.cwd(), programEntryFile(programDir)) || "index.ts",
-      stackName: options.stackName,
-      resourceCount: run.resources.length,
-      diagnostics: dedupe(diagnostics),
-      durationMs: Date.now() - started,
+      resourceCount: resources.length,
+      diagnostics: withWaivers(dedupe(diagnostics), config),
     };
   } catch (error) {
     if (error instanceof CheckError) throw error;
+    const waiver = /invalid waivers?[: ].*/.exec(messageOf(error));
+    if (waiver) throw new CheckError(`bad policy pack config: ${waiver[0]}`);
     throw new CheckError(`the policy pack failed: ${messageOf(error)}`);
   } finally {
     analyzer.stop();
