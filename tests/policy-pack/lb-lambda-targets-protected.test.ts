@@ -34,3 +34,25 @@ describe.each(BOTH_MODES)("lb-lambda-targets-protected in %s", (_mode, preview) 
     expect((await validateStack(policy, internal)).violations).toEqual([]);
   });
 });
+
+describe.each(BOTH_MODES)(
+  "a login that lets everyone in, a rate rule that counts, in %s",
+  (_mode, preview) => {
+    it("refuses onUnauthenticatedRequest allow and a Count rate rule", async () => {
+      const run = await runFixture("bad-alb-auth-allow-count", preview);
+      expect((await validateStack(policy, run)).violations).toEqual([
+        {
+          message: expect.stringMatching(
+            /^Listener "https" forwards requests on LoadBalancer "public" \(internet-facing\) to a Lambda target group with an authenticate-cognito action with onUnauthenticatedRequest "allow" \(it authenticates no one\) and a WAF rate-based rule whose action is Count/,
+          ),
+          urn: run.resources.find((r) => r.type.endsWith("Listener"))?.urn,
+        },
+      ]);
+    });
+
+    it("passes onUnauthenticatedRequest deny with a blocking rate rule", async () => {
+      const run = await runFixture("good-alb-auth-deny", preview);
+      expect((await validateStack(policy, run)).violations).toEqual([]);
+    });
+  },
+);
