@@ -1,5 +1,6 @@
 import { httpStagesThrottled as policy } from "../../policy-pack/policies/apigatewayv2-stages-throttled";
 import { BOTH_MODES, runFixture, validateStack } from "../harness/policy";
+import { UNKNOWN } from "../harness/pulumi";
 
 describe.each(BOTH_MODES)("apigatewayv2-stages-throttled in %s", (_mode, preview) => {
   it.each(["good-http-api-jwt", "good-websocket-custom-connect", "bad-http-api-open-route"])(
@@ -78,3 +79,22 @@ describe.each(BOTH_MODES)(
     });
   },
 );
+
+describe.each(BOTH_MODES)("an HTTP API named through a sibling, in %s", (_mode, preview) => {
+  it("follows `apiId: integration.apiId` to the API: its routes need a throttled stage", async () => {
+    const run = await runFixture("good-http-api-jwt", preview);
+    const integration = run.resources.find(
+      (r) => r.type === "aws:apigatewayv2/integration:Integration",
+    )!;
+    const route = run.resources.find((r) => r.type === "aws:apigatewayv2/route:Route")!;
+    route.inputs.apiId = preview ? UNKNOWN : "api-id";
+    route.propertyDependencies.apiId = [integration.urn];
+    expect((await validateStack(policy, run)).violations).toEqual([]);
+    run.resources = run.resources.filter((r) => r.type !== "aws:apigatewayv2/stage:Stage");
+    expect((await validateStack(policy, run)).violations).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^Api "api" has routes but no aws\.apigatewayv2\.Stage/),
+      }),
+    ]);
+  });
+});

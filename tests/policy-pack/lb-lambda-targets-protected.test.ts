@@ -50,6 +50,20 @@ describe.each(BOTH_MODES)(
       ]);
     });
 
+    it("counts no authenticate action ordered after the forward (it never runs)", async () => {
+      const run = await runFixture("good-alb-auth-deny", preview);
+      const listener = run.resources.find((r) => r.type.endsWith("Listener"))!;
+      const actions = listener.inputs.defaultActions as Array<Record<string, unknown>>;
+      actions[0].order = 3;
+      expect((await validateStack(policy, run)).violations).toEqual([
+        expect.objectContaining({
+          message: expect.stringContaining(
+            "no authenticate-oidc or authenticate-cognito action before the forward",
+          ),
+        }),
+      ]);
+    });
+
     it("passes onUnauthenticatedRequest deny with a blocking rate rule", async () => {
       const run = await runFixture("good-alb-auth-deny", preview);
       expect((await validateStack(policy, run)).violations).toEqual([]);
