@@ -95,6 +95,12 @@ function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>
         // The stage ARN AWS WAF associations take.
         arn: `arn:aws:apigateway:${region}::/restapis/${String(inputs.restApi)}/stages/${String(inputs.stageName)}`,
       };
+    case "aws:apigatewayv2/api:Api":
+      return {
+        ...common,
+        apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`,
+        executionArn: `arn:aws:execute-api:${region}:${account}:${id}`,
+      };
     case "aws:lambda/function:Function":
       return {
         ...common,

@@ -6,9 +6,8 @@ import {
   describe,
   methodRoute,
   ofType,
+  ownIntegrations,
   read,
-  relatedThrough,
-  restApiKey,
 } from "./stack-resources";
 
 const AUTHORIZER_TYPES = ["CUSTOM", "COGNITO_USER_POOLS"];
@@ -56,12 +55,15 @@ export const methodsRequireAuthorizer: StackValidationPolicy = {
   },
 };
 
-/** Why an open OPTIONS method is not a gateway-answered preflight, or undefined when it is. */
+/**
+ * Why an open OPTIONS method is not a gateway-answered preflight, or undefined when it is. Only
+ * its own integration counts, never another method's MOCK built from it.
+ */
 function preflightProblem(
   method: PolicyResource,
   integrations: PolicyResource[],
 ): string | undefined {
-  const own = integrations.filter((integration) => integrates(integration, method));
+  const own = ownIntegrations(method, integrations);
   if (own.length === 0) {
     return 'no Integration for it is declared in this stack, so it cannot be shown to be a MOCK preflight. Declare its Integration with `type: "MOCK"` (or put the method behind the authorizer).';
   }
@@ -69,26 +71,4 @@ function preflightProblem(
   if (types.every((type) => type === "MOCK")) return undefined;
   const shown = types.map((type) => (type === UNKNOWN ? "unknown at preview" : String(type)));
   return `its integration is ${shown.join(", ")}, so it runs a backend for anyone. Answer the preflight with a \`type: "MOCK"\` integration, or put the method behind the authorizer.`;
-}
-
-/** Whether an Integration is that of a method: built from it, or on the same API, resource and verb. */
-function integrates(integration: PolicyResource, method: PolicyResource): boolean {
-  const fromMethod = Object.values(integration.propertyDependencies)
-    .flat()
-    .some((dep) => dep.urn === method.urn);
-  if (fromMethod) return true;
-  return (
-    read(integration, "httpMethod") === "OPTIONS" &&
-    restApiKey(integration) === restApiKey(method) &&
-    resourceKey(integration) === resourceKey(method)
-  );
-}
-
-function resourceKey(resource: PolicyResource): string {
-  const [child] = relatedThrough(resource, "resourceId", TYPES.apiResource);
-  if (child) return child.urn;
-  const [api] = relatedThrough(resource, "resourceId", TYPES.restApi);
-  if (api) return `${api.urn}#root`;
-  const value = read(resource, "resourceId");
-  return typeof value === "string" ? `id:${value}` : "unknown";
 }

@@ -22,6 +22,7 @@ export const stagesHaveUsageQuota: StackValidationPolicy = {
           apiProperty: "apiStages",
           stageName: dig(entries, index, "stage"),
           apiId: dig(entries, index, "apiId"),
+          listEntry: count > 1,
         })).some((reference) => coversStage(plan, reference, stage));
       });
       const withQuota = covering.filter((plan) => {

@@ -4,10 +4,15 @@ import {
   UNKNOWN,
   coversStage,
   describe,
+  methodPathMatches,
+  methodRoute,
+  methodSettingsPath,
   ofType,
   read,
   relatedThrough,
   restApiKey,
+  restApiKeys,
+  runsCode,
 } from "./stack-resources";
 
 export interface StagesAreThrottledConfig {
@@ -27,7 +32,7 @@ const STAGE_FIX =
 export const stagesAreThrottled: StackValidationPolicy = {
   name: "apigateway-stages-throttled",
   description:
-    "Every REST API stage (of APIs with methods, an OpenAPI body or built by @pulumi/aws-apigateway) must have stage-wide (*/*) method settings with a positive rate and burst limit, within the configured maxima.",
+    "Every REST API stage (of APIs with methods, an OpenAPI body or built by @pulumi/aws-apigateway) must have stage-wide (*/*) method settings with a positive rate and burst limit, within the configured maxima, and so must every per-method override that reaches a method running code; two stage-wide settings for one stage must both pass. Settings count for a stage only when they name its API and its name.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:
@@ -78,10 +83,7 @@ export const stagesAreThrottled: StackValidationPolicy = {
       const stageName = read(component, "stageName");
       if (!isJudged(stageName, config)) continue;
       const stageWide = settings.filter(
-        (setting) =>
-          relatedThrough(setting, "stageName", TYPES.restApiComponent).some(
-            (dep) => dep.urn === component.urn,
-          ) && read(setting, "methodPath") === "*/*",
+        (setting) => onComponent(setting, component) && read(setting, "methodPath") === "*/*",
       );
       const label = `${describe(component)} (stage "${typeof stageName === "string" ? stageName : "stage"}")`;
       if (stageWide.length === 0) {
@@ -91,9 +93,14 @@ export const stagesAreThrottled: StackValidationPolicy = {
         );
         continue;
       }
-      const problems = stageWide.map((setting) => limitProblem(setting, config));
-      if (problems.every((problem) => problem !== undefined)) {
-        reportViolation(`${label}: ${problems[0]}`, component.urn);
+      const problem = stageWideProblem(label, stageWide, config);
+      if (problem) reportViolation(problem, component.urn);
+      const overrides = settings.filter(
+        (setting) => onComponent(setting, component) && read(setting, "methodPath") !== "*/*",
+      );
+      for (const override of overrides) {
+        const limit = limitProblem(override, config);
+        if (limit) reportViolation(overrideMessage(label, override, [], limit), component.urn);
       }
     }
 
@@ -110,13 +117,80 @@ export const stagesAreThrottled: StackValidationPolicy = {
         );
         continue;
       }
-      const problems = stageWide.map((setting) => limitProblem(setting, config));
-      if (problems.every((problem) => problem !== undefined)) {
-        reportViolation(`${describe(stage)}: ${problems[0]} ${STAGE_FIX}`, stage.urn);
-      }
+      const problem = stageWideProblem(describe(stage), stageWide, config);
+      if (problem) reportViolation(`${problem} ${STAGE_FIX}`, stage.urn);
+      judgeOverrides(stage, settings, args.resources, config, reportViolation);
     }
   },
 };
+
+/**
+ * A method's own MethodSettings override the stage-wide ones for that method: each override that
+ * reaches a method running code (or any method, where the stack does not show them) must carry a
+ * limit of its own. The provider sends -1 ("no limit") for a throttling field left out.
+ */
+function judgeOverrides(
+  stage: PolicyResource,
+  settings: PolicyResource[],
+  resources: PolicyResource[],
+  config: StagesAreThrottledConfig,
+  report: (message: string, urn?: string) => void,
+): void {
+  const apiKeys = restApiKeys(stage);
+  const integrations = ofType(resources, TYPES.integration);
+  const methods = ofType(resources, TYPES.method).filter((method) =>
+    [...restApiKeys(method)].some((key) => apiKeys.has(key)),
+  );
+  for (const override of settings) {
+    const pattern = read(override, "methodPath");
+    if (pattern === "*/*" || !appliesTo(override, stage)) continue;
+    const limit = limitProblem(override, config);
+    if (!limit) continue;
+    const reached = methods.filter(
+      (method) =>
+        typeof pattern !== "string" || methodPathMatches(pattern, methodSettingsPath(method)),
+    );
+    const running = reached.filter((method) => runsCode(method, integrations));
+    // Methods declared, and this override reaches none that runs code: nothing it lifts.
+    if (methods.length > 0 && running.length === 0) continue;
+    report(overrideMessage(describe(stage), override, running, limit), stage.urn);
+  }
+}
+
+function overrideMessage(
+  label: string,
+  override: PolicyResource,
+  methods: PolicyResource[],
+  limit: string,
+): string {
+  const pattern = read(override, "methodPath");
+  const shown = typeof pattern === "string" ? `"${pattern}"` : "not known before deployment";
+  const routes = methods.length > 0 ? methods.map(methodRoute).join(", ") : "any method";
+  return `${label}: ${describe(override)} (methodPath ${shown}, route ${routes}) override the stage-wide limit for that method: ${limit} Give the override its own \`throttlingRateLimit\` and \`throttlingBurstLimit\` above 0 and within the maxima, or remove it so the stage-wide limit applies.`;
+}
+
+/** The stage-wide settings' problem: one that fails, or two where either fails (last write wins). */
+function stageWideProblem(
+  label: string,
+  stageWide: PolicyResource[],
+  config: StagesAreThrottledConfig,
+): string | undefined {
+  const problems = stageWide.map((setting) => limitProblem(setting, config));
+  const failing = problems.findIndex((problem) => problem !== undefined);
+  if (failing === -1) return undefined;
+  if (stageWide.length === 1) return `${label}: ${problems[failing]}`;
+  const names = stageWide.map((setting) => `"${setting.name}"`).join(", ");
+  return `${label} has ${stageWide.length} stage-wide ("*/*") method settings (${names}); API Gateway applies whichever was written last, and ${describe(stageWide[failing])}: ${problems[failing]} Keep one.`;
+}
+
+/** Method settings that name the component's stage AND its API (not another API's). */
+function onComponent(setting: PolicyResource, component: PolicyResource): boolean {
+  const fromComponent = relatedThrough(setting, "stageName", TYPES.restApiComponent).some(
+    (dep) => dep.urn === component.urn,
+  );
+  const apis = [...restApiKeys(setting, ["restApi"])].filter((key) => !key.startsWith("id:"));
+  return fromComponent && apis.length > 0 && apis.every((key) => key === component.urn);
+}
 
 /** Whether method settings are those of this stage: through the stage, or by name on the same API. */
 function appliesTo(setting: PolicyResource, stage: PolicyResource): boolean {
@@ -147,7 +221,9 @@ function limitProblem(
     ["throttlingBurstLimit", burst, config.maxBurstLimit],
   ] as const) {
     if (value === UNKNOWN) return `${label} is not known before deployment; set it to a number.`;
-    if (typeof value !== "number") return `${label} is not set, so the stage is not rate limited.`;
+    if (typeof value !== "number") {
+      return `${label} is not set (the provider then sends -1, "no limit"), so it is not rate limited.`;
+    }
     if (value <= 0) {
       return `${label} is ${value}${value === -1 ? ' (API Gateway\'s "no limit")' : ""}; it must be above 0.`;
     }

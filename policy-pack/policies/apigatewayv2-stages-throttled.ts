@@ -57,6 +57,12 @@ export const httpStagesThrottled: StackValidationPolicy = {
 
     for (const stage of stages) {
       const apiKey = ownerKey(stage, API_PROPERTIES, TYPES.httpApi);
+      for (const override of routeOverrideProblems(stage, config)) {
+        reportViolation(
+          `${describe(stage)}: routeSettings for ${override}. A route's own settings override defaultRouteSettings: set its throttlingRateLimit and throttlingBurstLimit above 0 and at most ${config.maxRateLimit} / ${config.maxBurstLimit}, or remove them.`,
+          stage.urn,
+        );
+      }
       const problem = limitsProblem(dig(stage.props, "defaultRouteSettings"), config);
       if (problem === undefined) continue;
       const own = routes.filter(
@@ -104,6 +110,35 @@ function routeSettingsGaps(
       const key = read(route, "routeKey");
       return typeof key === "string" ? key : `Route "${route.name}"`;
     });
+}
+
+/**
+ * routeSettings entries whose own throttling (where they set it) lifts the route above the limits:
+ * "POST /send: throttlingRateLimit is -1". A field left out inherits defaultRouteSettings.
+ */
+function routeOverrideProblems(stage: PolicyResource, config: HttpStagesThrottledConfig): string[] {
+  const entries = dig(stage.props, "routeSettings");
+  if (entries === UNKNOWN) return ["every route: they are not known before deployment"];
+  const count = Array.isArray(entries) ? entries.length : 0;
+  const problems: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const key = dig(entries, index, "routeKey");
+    const route = typeof key === "string" ? key : `entry ${index + 1}`;
+    for (const [label, max] of [
+      ["throttlingRateLimit", config.maxRateLimit],
+      ["throttlingBurstLimit", config.maxBurstLimit],
+    ] as const) {
+      const value = dig(entries, index, label);
+      if (value === undefined || value === null) continue;
+      if (value === UNKNOWN) problems.push(`${route}: ${label} is not known before deployment`);
+      else if (typeof value !== "number" || value <= 0) {
+        problems.push(`${route}: ${label} is ${String(value)}; it must be above 0`);
+      } else if (value > max) {
+        problems.push(`${route}: ${label} is ${value}, above the allowed maximum of ${max}`);
+      }
+    }
+  }
+  return problems;
 }
 
 function limitsProblem(settings: unknown, config: HttpStagesThrottledConfig): string | undefined {

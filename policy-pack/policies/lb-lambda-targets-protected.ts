@@ -9,7 +9,7 @@ import { TYPES, UNKNOWN, describe, dig, ofType, read, relatedThrough } from "./s
 export const lbLambdaTargetsProtected: StackValidationPolicy = {
   name: "lb-lambda-targets-protected",
   description:
-    "An internet-facing load balancer that forwards to a Lambda target group must authenticate first (authenticate-oidc or authenticate-cognito) and be rate limited by a WAF web ACL with a rate-based rule.",
+    'An internet-facing load balancer that forwards to a Lambda target group must authenticate first (authenticate-oidc or authenticate-cognito, ordered before the forward, not onUnauthenticatedRequest "allow") and be rate limited by a WAF web ACL with a blocking (not Count) rate-based rule.',
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
@@ -43,45 +43,100 @@ export const lbLambdaTargetsProtected: StackValidationPolicy = {
         ? `${describe(balancer)} (internet-facing)`
         : "a load balancer not declared in this stack";
       const missing: string[] = [];
-      if (!authenticates(dig(holder.props, property))) {
-        missing.push("no authenticate-oidc or authenticate-cognito action before the forward");
-      }
-      if (!balancer || !rateLimited(balancer, args.resources)) {
-        missing.push("no WAF web ACL with a rate-based rule on the load balancer");
-      }
+      const authentication = authenticationProblem(dig(holder.props, property));
+      if (authentication) missing.push(authentication);
+      const rate = balancer
+        ? rateLimitProblem(balancer, args.resources)
+        : "no WAF web ACL with a rate-based rule on the load balancer";
+      if (rate) missing.push(rate);
       if (missing.length === 0) continue;
       reportViolation(
-        `${describe(holder)} forwards requests on ${where} to a Lambda target group with ${missing.join(" and ")}. Add an authenticate action before the forward and associate a WAF web ACL with a rateBasedStatement rule, or serve the function through the API Gateway stage.`,
+        `${describe(holder)} forwards requests on ${where} to a Lambda target group with ${missing.join(" and ")}. Add an authenticate action (onUnauthenticatedRequest "deny" or "authenticate") before the forward and associate a WAF web ACL with a blocking rateBasedStatement rule, or serve the function through the API Gateway stage.`,
         holder.urn,
       );
     }
   },
 };
 
-function authenticates(actions: unknown): boolean {
-  if (!Array.isArray(actions)) return false;
-  return actions.some((_action, index) => {
+/**
+ * Why the actions do not authenticate every request before the forward, or undefined when they
+ * do: an authenticate action ordered before the forward that does not let unauthenticated
+ * requests through (`onUnauthenticatedRequest: "allow"` authenticates no one).
+ */
+function authenticationProblem(actions: unknown): string | undefined {
+  if (!Array.isArray(actions)) return "no authenticate-oidc or authenticate-cognito action";
+  const orderOf = (index: number) => {
+    const order = dig(actions, index, "order");
+    return typeof order === "number" ? order : index + 1;
+  };
+  const forwards = actions
+    .map((_action, index) => index)
+    .filter((index) => dig(actions, index, "type") === "forward");
+  const firstForward = Math.min(...forwards.map(orderOf));
+  let allowing: string | undefined;
+  for (let index = 0; index < actions.length; index += 1) {
     const type = dig(actions, index, "type");
-    return type === "authenticate-oidc" || type === "authenticate-cognito";
-  });
+    if (type !== "authenticate-oidc" && type !== "authenticate-cognito") continue;
+    if (orderOf(index) >= firstForward) continue;
+    const block = type === "authenticate-oidc" ? "authenticateOidc" : "authenticateCognito";
+    const unauthenticated = dig(actions, index, block, "onUnauthenticatedRequest");
+    if (unauthenticated === "allow" || unauthenticated === UNKNOWN) {
+      const shown = unauthenticated === UNKNOWN ? "not known before deployment" : '"allow"';
+      allowing = `an ${String(type)} action with onUnauthenticatedRequest ${shown} (it authenticates no one)`;
+      continue;
+    }
+    return undefined;
+  }
+  return allowing ?? "no authenticate-oidc or authenticate-cognito action before the forward";
 }
 
-function rateLimited(balancer: PolicyResource, resources: PolicyResource[]): boolean {
-  return ofType(resources, TYPES.webAclAssociation)
+/** Why the balancer has no blocking WAF rate limit, or undefined when it has one. */
+function rateLimitProblem(
+  balancer: PolicyResource,
+  resources: PolicyResource[],
+): string | undefined {
+  const acls = ofType(resources, TYPES.webAclAssociation)
     .filter((association) =>
       relatedThrough(association, "resourceArn", TYPES.loadBalancer).some(
         (dep) => dep.urn === balancer.urn,
       ),
     )
-    .flatMap((association) => relatedThrough(association, "webAclArn", TYPES.webAcl))
-    .some((acl) => {
-      const json = read(acl, "ruleJson");
-      if (typeof json === "string" && json.includes('"RateBasedStatement"')) return true;
-      const rules = read(acl, "rules");
-      if (!Array.isArray(rules)) return false;
-      return rules.some((_rule, index) => {
-        const limit = dig(rules, index, "statement", "rateBasedStatement", "limit");
-        return limit === UNKNOWN || (typeof limit === "number" && limit > 0);
-      });
+    .flatMap((association) => relatedThrough(association, "webAclArn", TYPES.webAcl));
+  let counting = false;
+  for (const acl of acls) {
+    for (const rule of rateRules(acl)) {
+      if (rule.blocks) return undefined;
+      counting = true;
+    }
+  }
+  return counting
+    ? "a WAF rate-based rule whose action is Count (it limits no one), not Block"
+    : "no WAF web ACL with a rate-based rule on the load balancer";
+}
+
+/** The web ACL's rate-based rules, and whether each blocks (Count only counts). */
+function rateRules(acl: PolicyResource): Array<{ blocks: boolean }> {
+  const json = read(acl, "ruleJson");
+  if (typeof json === "string" && json !== "") {
+    try {
+      const rules = [JSON.parse(json) as unknown].flat() as Array<Record<string, unknown>>;
+      return rules
+        .filter((rule) => dig(rule, "Statement", "RateBasedStatement") !== undefined)
+        .map((rule) => ({ blocks: dig(rule, "Action", "Block") !== undefined }));
+    } catch {
+      return [];
+    }
+  }
+  const rules = read(acl, "rules");
+  if (!Array.isArray(rules)) return [];
+  return rules
+    .map((_rule, index) => index)
+    .filter((index) => {
+      const limit = dig(rules, index, "statement", "rateBasedStatement", "limit");
+      return limit === UNKNOWN || (typeof limit === "number" && limit > 0);
+    })
+    .map((index) => {
+      const block = dig(rules, index, "action", "block");
+      return { blocks: block !== undefined && block !== null };
     });
 }

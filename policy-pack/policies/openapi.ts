@@ -48,10 +48,7 @@ export function parseDefinition(text: string): Json {
 }
 
 export function openOperations(definition: Json, rules: AuthorizerRules): OpenApiVerdict {
-  const schemes = {
-    ...asObject(definition.securityDefinitions),
-    ...asObject(asObject(definition.components).securitySchemes),
-  };
+  const { schemes, place } = securitySchemes(definition);
   const globalSecurity = definition.security;
   const verdict: OpenApiVerdict = { operations: 0, open: [] };
   for (const [path, item] of Object.entries(asObject(definition.paths))) {
@@ -61,16 +58,37 @@ export function openOperations(definition: Json, rules: AuthorizerRules): OpenAp
       verdict.operations += 1;
       const op = asObject(operation);
       if (method === "OPTIONS" && integrationType(op) === "mock") continue;
-      const reason = securityProblem(op.security ?? globalSecurity, schemes, rules);
+      const reason = securityProblem(op.security ?? globalSecurity, schemes, place, rules);
       if (reason) verdict.open.push({ method, path, reason });
     }
   }
   return verdict;
 }
 
+/**
+ * The security schemes the document's own version defines, never a mix: Swagger 2
+ * `securityDefinitions`, OpenAPI 3 `components.securitySchemes`. API Gateway reads only those.
+ */
+export function securitySchemes(definition: Json): { schemes: Json; place: string } {
+  if (String(definition.swagger ?? "").startsWith("2")) {
+    return {
+      schemes: asObject(definition.securityDefinitions),
+      place: "in the Swagger 2 document's securityDefinitions",
+    };
+  }
+  if (String(definition.openapi ?? "").startsWith("3")) {
+    return {
+      schemes: asObject(asObject(definition.components).securitySchemes),
+      place: "in the OpenAPI 3 document's components.securitySchemes",
+    };
+  }
+  return { schemes: {}, place: "(the document declares neither `swagger: 2.0` nor `openapi: 3`)" };
+}
+
 function securityProblem(
   security: unknown,
   schemes: Json,
+  place: string,
   rules: AuthorizerRules,
 ): string | undefined {
   if (security === undefined) return "it has no `security` requirement, nor does the document";
@@ -82,7 +100,7 @@ function securityProblem(
     const names = Object.keys(asObject(requirement));
     if (names.length === 0) return "its `security` allows anonymous callers (`{}`)";
     if (!names.some((name) => isAuthorizerScheme(schemes[name], rules))) {
-      return `its \`security\` alternative ${names.map((name) => `"${name}"`).join(" + ")} names no authorizer scheme`;
+      return `its \`security\` alternative ${names.map((name) => `"${name}"`).join(" + ")} names no authorizer scheme ${place}`;
     }
   }
   return undefined;

@@ -245,6 +245,110 @@ const CASES: Array<[string, Case]> = [
     },
   ],
   ["11 passing", { fixture: "good-cognito-members-invoke", refusedBy: [] }],
+  // Issue 16, red team of the existing policies: the limit and the caller each endpoint really gets.
+  [
+    "16 refused (per-method override lifts the throttle)",
+    {
+      fixture: "bad-method-override-unlimited",
+      refusedBy: ["apigateway-stages-throttled"],
+      says: [
+        /Stage "prod": MethodSettings "send-unlimited" \(methodPath "~1send\/POST", route POST \/send\) override.*throttlingRateLimit is -1/,
+        /MethodSettings "send-metrics" \(methodPath "~1send\/\*", route POST \/send\).*throttlingRateLimit is not set/,
+      ],
+    },
+  ],
+  [
+    "16 passing (per-method override within limits)",
+    { fixture: "good-method-override-within-limits", refusedBy: [] },
+  ],
+  [
+    "16 refused (two stage-wide settings)",
+    {
+      fixture: "bad-two-stage-wide-settings",
+      refusedBy: ["apigateway-stages-throttled"],
+      says: [/Stage "prod" has 2 stage-wide \("\*\/\*"\) method settings.*"throttle-off"/],
+    },
+  ],
+  [
+    "16 refused (throttle on another API)",
+    {
+      fixture: "bad-settings-api-mismatch",
+      refusedBy: ["apigateway-stages-throttled"],
+      says: [/Stage "prod" has no stage-wide/],
+    },
+  ],
+  [
+    "16 refused (component's stage, another API)",
+    {
+      fixture: "bad-aws-apigateway-settings-other-api",
+      refusedBy: ["apigateway-stages-throttled"],
+      says: [/RestAPI "api" \(stage "prod"\) has no stage-wide/],
+    },
+  ],
+  [
+    "16 refused (HTTP route override)",
+    {
+      fixture: "bad-http-route-override-unlimited",
+      refusedBy: ["apigatewayv2-stages-throttled"],
+      says: [/Stage "prod": routeSettings for POST \/send: throttlingRateLimit is -1/],
+    },
+  ],
+  ["16 passing (HTTP route override)", { fixture: "good-http-route-override", refusedBy: [] }],
+  [
+    "16 refused (invoke wildcards, NotPrincipal, wildcard source ARNs)",
+    {
+      fixture: "bad-permission-wildcards",
+      refusedBy: ["lambda-permissions-not-public"],
+      says: [
+        /Permission "any-action" \(\* on function "handler"\) lets everyone/,
+        /Permission "lambda-star" \(lambda:\* on function "handler"\) grants apigateway\.amazonaws\.com without a sourceArn/,
+        /Permission "any-api" .*sourceArn "arn:aws:execute-api:\*:\*:\*" has a wildcard where the account stands/,
+        /Permission "everyone-any-api" .*lets everyone/,
+        /ResourcePolicy "wildcard-policy": statement "InvokePrefix" allows everyone/,
+        /ResourcePolicy "wildcard-policy": statement "AllButOne" uses NotPrincipal/,
+        /ResourcePolicy "wildcard-policy": statement "AnyApi" allows apigateway\.amazonaws\.com .*wildcard where the account stands/,
+        /ResourcePolicy "wildcard-policy": statement "NegatedScope" allows everyone/,
+      ],
+    },
+  ],
+  ["16 passing (one API of this account)", { fixture: "good-permission-scoped", refusedBy: [] }],
+  [
+    "16 refused (ALB login allows, WAF rule counts)",
+    {
+      fixture: "bad-alb-auth-allow-count",
+      refusedBy: ["lb-lambda-targets-protected"],
+      says: [/Listener "https" .*onUnauthenticatedRequest "allow".*Count/],
+    },
+  ],
+  ["16 passing (ALB login denies)", { fixture: "good-alb-auth-deny", refusedBy: [] }],
+  [
+    "16 refused (Swagger 2 scheme in OpenAPI 3's place)",
+    {
+      fixture: "bad-openapi-mixed-schemes",
+      refusedBy: ["apigateway-openapi-operations-require-authorizer"],
+      says: [
+        /RestApi "api": POST \/ is open: its `security` alternative "token" names no authorizer scheme.*securityDefinitions/,
+      ],
+    },
+  ],
+  ["16 passing (OpenAPI 3 body)", { fixture: "good-openapi3-body-token", refusedBy: [] }],
+  [
+    "16 refused (OPTIONS borrows another method's MOCK)",
+    {
+      fixture: "bad-options-borrowed-mock",
+      refusedBy: ["apigateway-methods-require-authorizer"],
+      says: [/Method "options" \(OPTIONS \/send\) is open, but its integration is AWS_PROXY/],
+    },
+  ],
+  [
+    "16 refused (API through siblings, throttle off)",
+    {
+      fixture: "bad-sibling-api-references",
+      refusedBy: ["apigateway-stages-throttled"],
+      says: [/Stage "prod": throttlingRateLimit is -1/],
+    },
+  ],
+  ["16 passing (API through siblings)", { fixture: "good-sibling-api-references", refusedBy: [] }],
 ];
 
 /** A refused and a passing program per kind of event source. */

@@ -52,3 +52,10 @@ it("finds the wiring at preview through property dependencies, where the id is u
   expect(() => policyView.props.authorizerId).toThrow(/can't be known during preview/);
   expect((await validateStack(customMethodsUseStackAuthorizer, run)).violations).toEqual([]);
 });
+
+describe.each(BOTH_MODES)("methods naming their API through siblings, in %s", (_mode, preview) => {
+  it("finds the API of `restApi: resource.restApi` and its authorizer: no false refusal", async () => {
+    const run = await runFixture("good-sibling-api-references", preview);
+    expect((await validateStack(customMethodsUseStackAuthorizer, run)).violations).toEqual([]);
+  });
+});

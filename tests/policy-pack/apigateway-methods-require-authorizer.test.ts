@@ -106,3 +106,22 @@ it("refuses a method whose authorization is unknown at preview, naming its route
     }),
   ]);
 });
+
+describe.each(BOTH_MODES)("OPTIONS judged by its own integration only, in %s", (_mode, preview) => {
+  it("refuses an OPTIONS proxied to code beside another method's MOCK built from it", async () => {
+    const run = await runFixture("bad-options-borrowed-mock", preview);
+    expect((await validateStack(methodsRequireAuthorizer, run)).violations).toEqual([
+      {
+        message: expect.stringMatching(
+          /^Method "options" \(OPTIONS \/send\) is open, but its integration is AWS_PROXY/,
+        ),
+        urn: run.resources.find((r) => r.name === "options")?.urn,
+      },
+    ]);
+  });
+
+  it("finds a MOCK preflight whose integration names API and resource through siblings", async () => {
+    const run = await runFixture("good-sibling-api-references", preview);
+    expect((await validateStack(methodsRequireAuthorizer, run)).violations).toEqual([]);
+  });
+});

@@ -74,3 +74,21 @@ it("leaves an unknown body of the component's own child RestApi to the component
   run.resources[run.resources.length - 1].parent = undefined;
   expect((await validateStack(policy, run)).violations).toHaveLength(1);
 });
+
+describe.each(BOTH_MODES)("schemes from the body's own version, in %s", (_mode, preview) => {
+  it("refuses a Swagger 2 body whose scheme sits under components.securitySchemes", async () => {
+    const run = await runFixture("bad-openapi-mixed-schemes", preview);
+    const messages = (await validateStack(policy, run)).violations.map((v) => v.message);
+    expect(messages).toEqual([
+      expect.stringMatching(
+        /^RestApi "api": POST \/ is open: its `security` alternative "token" names no authorizer scheme in the Swagger 2 document's securityDefinitions/,
+      ),
+      expect.stringMatching(/^RestApi "api": GET \/items is open/),
+    ]);
+  });
+
+  it("passes an OpenAPI 3 body with its scheme under components.securitySchemes", async () => {
+    const run = await runFixture("good-openapi3-body-token", preview);
+    expect((await validateStack(policy, run)).violations).toEqual([]);
+  });
+});

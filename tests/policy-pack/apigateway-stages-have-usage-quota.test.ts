@@ -32,3 +32,13 @@ describe.each(BOTH_MODES)("apigateway-stages-have-usage-quota in %s", (_mode, pr
 it("is advisory unless a config file raises it", () => {
   expect(stagesHaveUsageQuota.enforcementLevel).toBe("advisory");
 });
+
+describe.each(BOTH_MODES)(
+  "usage plans naming the stage through siblings, in %s",
+  (_mode, preview) => {
+    it("counts `apiStages: [{ apiId: stage.restApi, stage: stage.stageName }]`", async () => {
+      const run = await runFixture("good-sibling-api-references", preview);
+      expect((await validateStack(stagesHaveUsageQuota, run)).violations).toEqual([]);
+    });
+  },
+);

@@ -98,3 +98,54 @@ it("judges the stage of the @pulumi/aws-apigateway component through settings on
     },
   ]);
 });
+
+describe.each(BOTH_MODES)("the limit each method really gets, in %s", (_mode, preview) => {
+  const messages = async (fixture: string) =>
+    (await validateStack(stagesAreThrottled, await runFixture(fixture, preview))).violations.map(
+      (violation) => violation.message,
+    );
+
+  it("refuses a per-method override that lifts the stage-wide throttle, naming the route", async () => {
+    const found = await messages("bad-method-override-unlimited");
+    expect(found).toHaveLength(2);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^Stage "prod": MethodSettings "send-unlimited" \(methodPath "~1send\/POST", route POST \/send\) override .*throttlingRateLimit is -1 .*Give the override its own/,
+        ),
+        expect.stringMatching(
+          /^Stage "prod": MethodSettings "send-metrics" \(methodPath "~1send\/\*", route POST \/send\) .*throttlingRateLimit is not set \(the provider then sends -1/,
+        ),
+      ]),
+    );
+  });
+
+  it("passes a per-method override with its own limit", async () => {
+    expect(await messages("good-method-override-within-limits")).toEqual([]);
+  });
+
+  it("refuses two stage-wide settings for one stage when either is off", async () => {
+    expect(await messages("bad-two-stage-wide-settings")).toEqual([
+      expect.stringMatching(
+        /^Stage "prod" has 2 stage-wide \("\*\/\*"\) method settings \("throttle", "throttle-off"\); API Gateway applies whichever was written last, and MethodSettings "throttle-off": throttlingRateLimit is -1/,
+      ),
+    ]);
+  });
+
+  it.each([
+    ["bad-settings-api-mismatch", /^Stage "prod" has no stage-wide/],
+    ["bad-aws-apigateway-settings-other-api", /^RestAPI "api" \(stage "prod"\) has no stage-wide/],
+  ])(
+    "refuses %s: a stage is matched by its API and its name together",
+    async (fixture, message) => {
+      expect(await messages(fixture)).toEqual([expect.stringMatching(message)]);
+    },
+  );
+
+  it("follows restApi through siblings (stage.restApi, resource.restApi) to the API", async () => {
+    expect(await messages("good-sibling-api-references")).toEqual([]);
+    expect(await messages("bad-sibling-api-references")).toEqual([
+      expect.stringMatching(/^Stage "prod": throttlingRateLimit is -1/),
+    ]);
+  });
+});

@@ -34,3 +34,39 @@ describe.each(BOTH_MODES)("lb-lambda-targets-protected in %s", (_mode, preview) 
     expect((await validateStack(policy, internal)).violations).toEqual([]);
   });
 });
+
+describe.each(BOTH_MODES)(
+  "a login that lets everyone in, a rate rule that counts, in %s",
+  (_mode, preview) => {
+    it("refuses onUnauthenticatedRequest allow and a Count rate rule", async () => {
+      const run = await runFixture("bad-alb-auth-allow-count", preview);
+      expect((await validateStack(policy, run)).violations).toEqual([
+        {
+          message: expect.stringMatching(
+            /^Listener "https" forwards requests on LoadBalancer "public" \(internet-facing\) to a Lambda target group with an authenticate-cognito action with onUnauthenticatedRequest "allow" \(it authenticates no one\) and a WAF rate-based rule whose action is Count/,
+          ),
+          urn: run.resources.find((r) => r.type.endsWith("Listener"))?.urn,
+        },
+      ]);
+    });
+
+    it("counts no authenticate action ordered after the forward (it never runs)", async () => {
+      const run = await runFixture("good-alb-auth-deny", preview);
+      const listener = run.resources.find((r) => r.type.endsWith("Listener"))!;
+      const actions = listener.inputs.defaultActions as Array<Record<string, unknown>>;
+      actions[0].order = 3;
+      expect((await validateStack(policy, run)).violations).toEqual([
+        expect.objectContaining({
+          message: expect.stringContaining(
+            "no authenticate-oidc or authenticate-cognito action before the forward",
+          ),
+        }),
+      ]);
+    });
+
+    it("passes onUnauthenticatedRequest deny with a blocking rate rule", async () => {
+      const run = await runFixture("good-alb-auth-deny", preview);
+      expect((await validateStack(policy, run)).violations).toEqual([]);
+    });
+  },
+);

@@ -13,7 +13,12 @@ const proxy = { "x-amazon-apigateway-integration": { type: "aws_proxy", uri: "ar
 
 it("passes a Swagger 2 document whose global security names a token authorizer", () => {
   const verdict = openOperations(
-    { securityDefinitions: { token }, security: [{ token: [] }], paths: { "/": { post: proxy } } },
+    {
+      swagger: "2.0",
+      securityDefinitions: { token },
+      security: [{ token: [] }],
+      paths: { "/": { post: proxy } },
+    },
     REST,
   );
   expect(verdict).toEqual({ operations: 1, open: [] });
@@ -45,6 +50,7 @@ it.each([
 ])("refuses %s", (_label, security, reason) => {
   const verdict = openOperations(
     {
+      swagger: "2.0",
       securityDefinitions: { token, key: { type: "apiKey", name: "x-api-key", in: "header" } },
       paths: { "/": { post: { security, ...proxy } } },
     },
@@ -74,6 +80,7 @@ it("leaves OPTIONS open only when its integration is mock; ANY is never a prefli
 
 it("counts an awsSigv4 scheme only when IAM is allowed", () => {
   const document = {
+    swagger: "2.0",
     securityDefinitions: { sigv4: { type: "apiKey", "x-amazon-apigateway-authtype": "awsSigv4" } },
     security: [{ sigv4: [] }],
     paths: { "/": { get: proxy } },
@@ -88,4 +95,39 @@ it.each([
   ["without paths", '{"swagger": "2.0"}'],
 ])("refuses to read a body %s", (_label, text) => {
   expect(() => parseDefinition(text)).toThrow();
+});
+
+describe("security schemes come from the document's own version, never a mix", () => {
+  const secured = { security: [{ token: [] }], ...proxy };
+  it.each([
+    [
+      "Swagger 2 with the scheme under components",
+      { swagger: "2.0", components: { securitySchemes: { token } } },
+    ],
+    [
+      "OpenAPI 3 with the scheme under securityDefinitions",
+      { openapi: "3.0.1", securityDefinitions: { token } },
+    ],
+    [
+      "a document of no version",
+      { securityDefinitions: { token }, components: { securitySchemes: { token } } },
+    ],
+  ])("refuses %s", (_label, document) => {
+    const verdict = openOperations({ ...document, paths: { "/": { post: secured } } }, REST);
+    expect(verdict.open).toEqual([
+      {
+        method: "POST",
+        path: "/",
+        reason: expect.stringMatching(/"token" names no authorizer scheme/),
+      },
+    ]);
+  });
+
+  it.each([
+    ["Swagger 2", { swagger: "2.0", securityDefinitions: { token } }],
+    ["OpenAPI 3", { openapi: "3.0.1", components: { securitySchemes: { token } } }],
+  ])("passes %s with the scheme in its own place", (_label, document) => {
+    const verdict = openOperations({ ...document, paths: { "/": { post: secured } } }, REST);
+    expect(verdict.open).toEqual([]);
+  });
 });
