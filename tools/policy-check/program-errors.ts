@@ -23,7 +23,11 @@ export function missingPackageLine(pkg: string, installDir: string): string {
   return `the program needs ${pkg}, which is not installed; run npm install in ${installDir}`;
 }
 
-export function describeProgramFailure(failure: ProgramFailure, installDir: string): string {
+export function describeProgramFailure(
+  failure: ProgramFailure,
+  installDir: string,
+  pass: "preview" | "update" = "preview",
+): string {
   const missing = TS_MISSING_MODULE.exec(failure.message) ?? MISSING_MODULE.exec(failure.message);
   const pkg = missing ? packageOf(missing[1]) : undefined;
   if (pkg) return missingPackageLine(pkg, installDir);
@@ -35,17 +39,19 @@ export function describeProgramFailure(failure: ProgramFailure, installDir: stri
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
     return `the program does not compile: ${errors[0] ?? firstLine(failure.message)}${more}`;
   }
-  if (failure.message.startsWith("Error serializing")) return serializationLine(failure.message);
-  return `the program failed under preview: ${firstLine(failure.message) || failure.name}`;
+  if (failure.message.startsWith("Error serializing")) {
+    return serializationLine(failure.message, pass);
+  }
+  return `the program failed under ${pass}: ${firstLine(failure.message) || failure.name}`;
 }
 
 /** Pulumi's closure serializer explains over many lines; the first variable and the cause act. */
-function serializationLine(message: string): string {
+function serializationLine(message: string, pass: string): string {
   const flat = message.replace(/\s+/g, " ");
   const variable = /variable '([^']+)'/.exec(flat);
   const cause = /could not be serialized because (.+?)\.(?: Function code:|$)/.exec(flat);
   return [
-    `the program failed under preview: ${firstLine(message)}`,
+    `the program failed under ${pass}: ${firstLine(message)}`,
     variable ? `, through variable '${variable[1]}'` : "",
     cause ? `: ${cause[1]}` : "",
   ].join("");
