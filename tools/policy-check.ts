@@ -12,11 +12,18 @@ import {
   type ReportFormat,
 } from "./policy-check/report";
 import { killAllChildren } from "./policy-check/child-processes";
-import { CheckError, DEFAULT_TIMEOUT_MS, runPolicyCheck } from "./policy-check/run-check";
+import {
+  CHECK_MODES,
+  CheckError,
+  DEFAULT_TIMEOUT_MS,
+  runPolicyCheck,
+  type CheckMode,
+} from "./policy-check/run-check";
 
 const USAGE = `usage: npm run policy -- [--program DIR] [--stack NAME] [--policy-pack DIR]
                          [--policy-pack-config FILE] [--format text|json|junit|sarif] [--output FILE]
-                         [--timeout SECONDS]  (each wait: program, pack start, each call; default ${DEFAULT_TIMEOUT_MS / 1000})`;
+                         [--timeout SECONDS]  (each wait: program, pack start, each call; default ${DEFAULT_TIMEOUT_MS / 1000})
+                         [--mode preview|update|both]  (how the program runs; default both: passes only if both pass)`;
 
 // Interrupted (Ctrl-C, a CI job cancelled): the program's and the pack's processes go too.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -39,6 +46,7 @@ async function main(): Promise<number> {
         format: { type: "string", default: "text" },
         output: { type: "string" },
         timeout: { type: "string", default: String(DEFAULT_TIMEOUT_MS / 1000) },
+        mode: { type: "string", default: "both" },
         help: { type: "boolean", default: false },
       },
     }));
@@ -55,6 +63,11 @@ async function main(): Promise<number> {
     console.error(`unknown format "${values.format}"\n${USAGE}`);
     return 2;
   }
+  const mode = values.mode as CheckMode;
+  if (!CHECK_MODES.includes(mode)) {
+    console.error(`unknown mode "${values.mode}"\n${USAGE}`);
+    return 2;
+  }
   const timeoutSeconds = Number(values.timeout);
   if (!(timeoutSeconds > 0)) {
     console.error(
@@ -69,8 +82,12 @@ async function main(): Promise<number> {
       packDir: values["policy-pack"],
       policyConfigFile: values["policy-pack-config"],
       timeoutMs: timeoutSeconds * 1000,
+      mode,
     });
-    const report = formatReport(result, format);
+    const report =
+      format === "text"
+        ? [formatReport(result, format), ...updateOnlyLines(result.updateOnly)].join("\n")
+        : formatReport(result, format);
     if (values.output) {
       writeFileSync(values.output, `${report}\n`);
       console.log(format === "text" ? report : summaryLine(result));
@@ -85,6 +102,16 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+}
+
+/** Resources the preview never saw: made inside `apply`, where values are known at an update. */
+function updateOnlyLines(urns: string[]): string[] {
+  if (urns.length === 0) return [];
+  return [
+    "",
+    `Registered only by the update pass (${urns.length}; made where values are known, e.g. inside apply):`,
+    ...urns.map((urn) => `    ${urn}`),
+  ];
 }
 
 main()

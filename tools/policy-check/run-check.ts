@@ -1,5 +1,6 @@
-// The offline policy check: the program runs under mocks as a preview (no cloud, no CLI), and
-// the real policy pack judges what it registered, over the same protocol the engine uses.
+// The offline policy check: the program runs under the check's engine (no cloud, no CLI) as a
+// preview and as an update, and the real policy pack judges what each pass registered, over the
+// same protocol the engine uses. A stack passes only if both passes do.
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parse } from "yaml";
@@ -9,6 +10,7 @@ import { CheckError } from "./check-error";
 import { runProgramInChild } from "./program-process";
 import { readPolicyConfigFile, resolvePolicyConfig } from "./policy-config";
 import type { CheckResult } from "./report";
+import type { ProgramRun } from "../pulumi-mock-runner";
 
 export interface CheckOptions {
   programDir: string;
@@ -17,12 +19,23 @@ export interface CheckOptions {
   policyConfigFile?: string;
   /** The bound on each wait: the program's run, the pack's start, each call to the pack. */
   timeoutMs?: number;
+  /** Which passes run: a preview (values unknown), an update (values faked), or both. */
+  mode?: CheckMode;
+}
+
+export const CHECK_MODES = ["preview", "update", "both"] as const;
+export type CheckMode = (typeof CHECK_MODES)[number];
+
+export interface EngineCheckResult extends CheckResult {
+  mode: CheckMode;
+  /** Resources only the update pass registered (made where values are known, inside `apply`). */
+  updateOnly: string[];
 }
 
 export { CheckError };
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult> {
+export async function runPolicyCheck(options: CheckOptions): Promise<EngineCheckResult> {
   const started = Date.now();
   const programDir = resolve(options.programDir);
   const packDir = resolve(options.packDir);
@@ -40,18 +53,13 @@ export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult
   // Start the pack while the program runs: both take about a second.
   const analyzerStarting = AnalyzerClient.start(packDir, timeoutMs);
   analyzerStarting.catch(() => undefined);
-  let run;
+  const mode = options.mode ?? "both";
+  let runs: ProgramRun[];
   try {
-    run = await runProgramInChild({
-      programDir,
-      stackName: options.stackName,
-      preview: true,
-      timeoutMs,
-    });
+    runs = await runPasses(programDir, options.stackName, mode, timeoutMs);
   } catch (error) {
     analyzerStarting.then((client) => client.stop()).catch(() => undefined);
-    if (error instanceof CheckError) throw error;
-    throw new CheckError(`the program failed under preview: ${messageOf(error)}`);
+    throw error;
   }
   const analyzer = await analyzerStarting.catch((error: unknown) => {
     throw new CheckError(`the policy pack could not start: ${messageOf(error)}`);
@@ -62,20 +70,32 @@ export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult
       guard("policy pack config", () => resolvePolicyConfig(pack, fileConfig)),
     );
     const diagnostics: Diagnostic[] = [];
-    // The engine asks as resources register, many at once; the report keeps registration order.
-    const perResource = await Promise.all(
-      run.resources.map((resource) => analyzer.analyze(resource)),
+    for (const run of runs) {
+      // The engine asks as resources register, many at once; the report keeps registration order.
+      const perResource = await Promise.all(
+        run.resources.map((resource) => analyzer.analyze(resource)),
+      );
+      for (const found of perResource) diagnostics.push(...found);
+      diagnostics.push(...(await analyzer.analyzeStack(run.resources)));
+    }
+    const seen = new Set(runs.flatMap((run) => run.resources.map((resource) => resource.urn)));
+    const previewed = new Set(
+      runs.filter((run) => run.preview).flatMap((run) => run.resources.map((r) => r.urn)),
     );
-    for (const found of perResource) diagnostics.push(...found);
-    diagnostics.push(...(await analyzer.analyzeStack(run.resources)));
+    const updated = runs.find((run) => !run.preview)?.resources ?? [];
     return {
       pack,
       packSource: `local: ${relative(process.cwd(), packDir) || "."}`,
       programDir,
       programEntry: relative(process.cwd(), programEntryFile(programDir)) || "index.ts",
       stackName: options.stackName,
-      resourceCount: run.resources.length,
+      resourceCount: seen.size,
       diagnostics: dedupe(diagnostics),
+      mode,
+      updateOnly:
+        mode === "both"
+          ? updated.map((resource) => resource.urn).filter((urn) => !previewed.has(urn))
+          : [],
       durationMs: Date.now() - started,
     };
   } catch (error) {
@@ -84,6 +104,29 @@ export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult
   } finally {
     analyzer.stop();
   }
+}
+
+/** The passes the mode asks for, side by side; a preview's failure is the one reported first. */
+async function runPasses(
+  programDir: string,
+  stackName: string,
+  mode: CheckMode,
+  timeoutMs: number,
+): Promise<ProgramRun[]> {
+  const previews = mode === "both" ? [true, false] : [mode === "preview"];
+  const settled = await Promise.allSettled(
+    previews.map((preview) => runProgramInChild({ programDir, stackName, preview, timeoutMs })),
+  );
+  const runs: ProgramRun[] = [];
+  for (const outcome of settled) {
+    if (outcome.status === "rejected") {
+      const error: unknown = outcome.reason;
+      if (error instanceof CheckError) throw error;
+      throw new CheckError(`the program failed: ${messageOf(error)}`);
+    }
+    runs.push(outcome.value);
+  }
+  return runs;
 }
 
 function programEntryFile(programDir: string): string {
