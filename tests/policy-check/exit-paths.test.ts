@@ -146,7 +146,7 @@ describe("an interrupted check stops the program's and the pack's processes", ()
       await waitFor(() => {
         const commands = processesWith(check.marker).map((process) => process.command);
         return (
-          commands.some((command) => command.includes("program-host")) &&
+          commands.some((command) => /\/cmd\/run --monitor /.test(command)) &&
           commands.some((command) => command.includes("run-policy-pack"))
         );
       }, 60_000);

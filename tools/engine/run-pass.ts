@@ -101,6 +101,7 @@ export async function runPass(launch: ProgramLaunch): Promise<PassOutcome> {
   const address = `unix:${join(scratchDir, "engine.sock")}`;
   try {
     await listen(server, address, protocol.insecure());
+    if (protocol.needsStart) server.start();
     const program = spawnProgram(process.execPath, programArguments(launch, address), {
       cwd: launch.programDir,
       env: programEnvironment(launch),

@@ -22,6 +22,7 @@ export interface GrpcServer {
     callback: (error: Error | null, port: number) => void,
   ): void;
   tryShutdown(callback: (error?: Error) => void): void;
+  start(): void;
   forceShutdown(): void;
 }
 
@@ -32,6 +33,8 @@ export interface StructClass {
 export interface SdkProtocol {
   version: string;
   newServer(): GrpcServer;
+  /** grpc-js before 1.10 (SDK 3.100's) serves only once `start()` is called after binding. */
+  needsStart: boolean;
   insecure(): unknown;
   monitorService: ServiceDefinition;
   engineService: ServiceDefinition;
@@ -47,6 +50,8 @@ export function loadProtocol(pulumiDir: string): SdkProtocol {
     ServerCredentials: { createInsecure(): unknown };
     status: Record<string, number>;
   };
+  const grpcVersion = (sdkRequire("@grpc/grpc-js/package.json") as { version: string }).version;
+  const [major, minor] = grpcVersion.split(".").map(Number);
   const maxMessage = 400 * 1024 * 1024;
   return {
     version: (sdkRequire("./package.json") as { version: string }).version,
@@ -55,6 +60,7 @@ export function loadProtocol(pulumiDir: string): SdkProtocol {
         "grpc.max_receive_message_length": maxMessage,
         "grpc.max_send_message_length": maxMessage,
       }),
+    needsStart: major < 1 || (major === 1 && minor < 10),
     insecure: () => grpc.ServerCredentials.createInsecure(),
     monitorService: (
       sdkRequire("./proto/resource_grpc_pb") as { ResourceMonitorService: ServiceDefinition }
