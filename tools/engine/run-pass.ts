@@ -40,6 +40,21 @@ export type PassOutcome =
   | { kind: "spawn-failed"; message: string };
 
 const protocols = new Map<string, SdkProtocol>();
+/** This run's private folders, removed however the check ends (process.exit included). */
+const scratchDirs = new Set<string>();
+let cleanOnExit = false;
+
+function newScratchDir(): string {
+  if (!cleanOnExit) {
+    process.on("exit", () => {
+      for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+    });
+    cleanOnExit = true;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "policy-engine-"));
+  scratchDirs.add(dir);
+  return dir;
+}
 
 function protocolOf(pulumiDir: string): SdkProtocol {
   let protocol = protocols.get(pulumiDir);
@@ -94,7 +109,7 @@ function listen(server: GrpcServer, address: string, credentials: unknown): Prom
 export async function runPass(launch: ProgramLaunch): Promise<PassOutcome> {
   const protocol = protocolOf(launch.pulumiDir);
   const services = engineServices(protocol, launch);
-  const scratchDir = mkdtempSync(join(tmpdir(), "policy-engine-"));
+  const scratchDir = newScratchDir();
   const server = protocol.newServer();
   server.addService(protocol.monitorService, services.monitor);
   server.addService(protocol.engineService, services.engine);
@@ -139,5 +154,6 @@ export async function runPass(launch: ProgramLaunch): Promise<PassOutcome> {
   } finally {
     server.forceShutdown();
     rmSync(scratchDir, { recursive: true, force: true });
+    scratchDirs.delete(scratchDir);
   }
 }

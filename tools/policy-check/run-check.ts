@@ -52,11 +52,21 @@ export async function runPolicyCheck(options: CheckOptions): Promise<EngineCheck
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Start the pack while the program runs: both take about a second.
   const analyzerStarting = AnalyzerClient.start(packDir, timeoutMs);
-  analyzerStarting.catch(() => undefined);
+  const packFailed = analyzerStarting.then(
+    () => new Promise<never>(() => undefined),
+    (error: unknown) => {
+      throw new CheckError(`the policy pack could not start: ${messageOf(error)}`);
+    },
+  );
+  packFailed.catch(() => undefined);
   const mode = options.mode ?? "both";
   let runs: ProgramRun[];
   try {
-    runs = await runPasses(programDir, options.stackName, mode, timeoutMs);
+    // A pack that cannot start ends the check at once (the programs' processes go on exit).
+    runs = await Promise.race([
+      runPasses(programDir, options.stackName, mode, timeoutMs),
+      packFailed,
+    ]);
   } catch (error) {
     analyzerStarting.then((client) => client.stop()).catch(() => undefined);
     throw error;
