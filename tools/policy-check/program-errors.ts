@@ -1,4 +1,5 @@
 // One line a user can act on for each way a program cannot run under the check.
+import { stripVTControlCharacters } from "node:util";
 
 /** What the program's process reports about the error that stopped the program. */
 export interface ProgramFailure {
@@ -55,6 +56,22 @@ function serializationLine(message: string, pass: string): string {
     variable ? `, through variable '${variable[1]}'` : "",
     cause ? `: ${cause[1]}` : "",
   ].join("");
+}
+
+const UNHANDLED = /^Running program '[^']*' failed with an unhandled exception:\n/;
+
+/** The error the language host logged, as a name and a message (its stack left out). */
+export function loggedFailure(logged: string): ProgramFailure {
+  const text = stripVTControlCharacters(logged).replace(UNHANDLED, "");
+  // util.inspect's form (older SDKs) may start with a circular-reference marker, `<ref *1> `.
+  const named = /^\s*(?:<ref \*\d+>\s*)?(\w*(?:Error|Exception)): ([\s\S]*)$/.exec(text);
+  const [name, message] = named ? [named[1], named[2]] : ["Error", text];
+  // A stack's frames are the host's detail, not the program's message.
+  const withoutStack = message
+    .split("\n")
+    .filter((line) => !/^\s+at /.test(line))
+    .join("\n");
+  return { name, message: withoutStack };
 }
 
 export function firstLine(text: string): string {

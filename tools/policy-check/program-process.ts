@@ -13,8 +13,8 @@ import { CheckError } from "./check-error";
 import {
   describeProgramFailure,
   firstLine,
+  loggedFailure,
   missingPackageLine,
-  type ProgramFailure,
 } from "./program-errors";
 
 export interface ProgramJob {
@@ -101,33 +101,22 @@ function programRunOf(
         };
       }
       if (logged) {
-        throw new CheckError(describeProgramFailure(failureOf(logged.message), installDir, pass));
+        throw new CheckError(
+          describeProgramFailure(loggedFailure(logged.message), installDir, pass),
+        );
       }
       const said = firstLine(stripVTControlCharacters(outcome.stderr));
       const missing = /Cannot find (?:module|package) '[^']+'/.test(outcome.stderr);
       if (missing) {
-        throw new CheckError(describeProgramFailure(failureOf(outcome.stderr), installDir, pass));
+        throw new CheckError(
+          describeProgramFailure(loggedFailure(outcome.stderr), installDir, pass),
+        );
       }
       throw new CheckError(
         `the program's process exited (${outcome.signal ?? outcome.code}) before it finished${said ? `: ${said}` : ""}`,
       );
     }
   }
-}
-
-const UNHANDLED = /^Running program '[^']*' failed with an unhandled exception:\n/;
-
-/** The error the language host logged, as a name and a message (its stack left out). */
-function failureOf(logged: string): ProgramFailure {
-  const text = stripVTControlCharacters(logged).replace(UNHANDLED, "");
-  const named = /^\s*(\w*(?:Error|Exception)): ([\s\S]*)$/.exec(text);
-  const [name, message] = named ? [named[1], named[2]] : ["Error", text];
-  // A stack's frames are the host's detail, not the program's message.
-  const withoutStack = message
-    .split("\n")
-    .filter((line) => !/^\s+at /.test(line))
-    .join("\n");
-  return { name, message: withoutStack };
 }
 
 function readProjectFile(programDir: string): ProjectFile {
