@@ -26,6 +26,8 @@ export interface ProgramLaunch {
   tsconfig?: string;
   nodeArgs: string[];
   timeoutMs: number;
+  /** ts-node without the type check (the host's PULUMI_NODEJS_TRANSPILE_ONLY). */
+  transpileOnly: boolean;
 }
 
 export type PassOutcome =
@@ -67,16 +69,17 @@ function protocolOf(pulumiDir: string): SdkProtocol {
 
 /** The program's environment, as the language host sets it up (pulumi-language-nodejs). */
 export function programEnvironment(launch: ProgramLaunch): Record<string, string> {
+  // What the program may see of the check's environment is containment's call (spawn-program.ts);
+  // the user's PULUMI_NODEJS_* settings (PULUMI_NODEJS_TRANSPILE_ONLY) pass, as under the CLI.
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    // The check's own Node.js options (a loader, an inspector) are not the program's.
-    if (value !== undefined && key !== "NODE_OPTIONS" && !key.startsWith("PULUMI_NODEJS_"))
-      env[key] = value;
+    if (value !== undefined) env[key] = value;
   }
   env.PULUMI_CONFIG = JSON.stringify(launch.config);
   env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(launch.secretKeys);
   if (launch.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
   if (launch.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = launch.tsconfig;
+  if (launch.transpileOnly) env.PULUMI_NODEJS_TRANSPILE_ONLY = "true";
   return env;
 }
 

@@ -23,6 +23,8 @@ export interface ProgramJob {
   preview: boolean;
   /** How long the program may run, registrations included. */
   timeoutMs: number;
+  /** Skip the type check (another pass of the same source does it). */
+  transpileOnly?: boolean;
 }
 
 interface ProjectFile {
@@ -71,6 +73,7 @@ export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
     ...(typeof options.tsconfig === "string" ? { tsconfig: options.tsconfig } : {}),
     nodeArgs,
     timeoutMs: job.timeoutMs,
+    transpileOnly: job.transpileOnly === true,
   });
   return programRunOf(outcome, job, stackConfig.projectName, installDir);
 }

@@ -125,7 +125,16 @@ async function runPasses(
 ): Promise<ProgramRun[]> {
   const previews = mode === "both" ? [true, false] : [mode === "preview"];
   const settled = await Promise.allSettled(
-    previews.map((preview) => runProgramInChild({ programDir, stackName, preview, timeoutMs })),
+    // The same source type-checks once: in the preview when both passes run.
+    previews.map((preview) =>
+      runProgramInChild({
+        programDir,
+        stackName,
+        preview,
+        timeoutMs,
+        transpileOnly: !preview && previews.length > 1,
+      }),
+    ),
   );
   const runs: ProgramRun[] = [];
   for (const outcome of settled) {
