@@ -29,6 +29,7 @@ export interface EngineRecord {
 export const LOG_ERROR = 3;
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+const GET_RESOURCE = "pulumi:pulumi:getResource";
 /** Monitor features the SDK may use. Callbacks (transforms, hooks) need a server of the program's. */
 const FEATURES = new Set([
   "secrets",
@@ -57,6 +58,8 @@ export function engineServices(
   run: { projectName: string; stackName: string; preview: boolean },
 ): ServiceHandlers {
   const record: EngineRecord = { resources: [], rootUrn: "", stackOutputs: {}, logs: [] };
+  /** What the engine answered for each URN, as `pulumi:pulumi:getResource` returns it. */
+  const states = new Map<string, { urn: string; id: string; state: Record<string, unknown> }>();
   const answer = (
     method: string,
     fill?: (response: Record<string, (value: never) => void>) => void,
@@ -86,6 +89,11 @@ export function engineServices(
           ),
           ...inputs,
         };
+  const registered = (urn: unknown) => {
+    const found = typeof urn === "string" ? states.get(urn) : undefined;
+    if (!found) throw new Error(`unknown resource ${String(urn)}`);
+    return found;
+  };
   const guarded =
     (handle: (request: Request) => unknown): Handler =>
     (call, callback) => {
@@ -115,9 +123,11 @@ export function engineServices(
         );
       }
       const custom = request.getCustom() as boolean;
+      const id = run.preview || !custom ? "" : `${name}-id`;
+      states.set(urn, { urn, id, state: outputs });
       return answer("registerResource", (response) => {
         response.setUrn(urn as never);
-        response.setId((run.preview || !custom ? "" : `${name}-id`) as never);
+        response.setId(id as never);
         response.setObject(protocol.Struct.fromJavaScript(outputs) as never);
       });
     }),
@@ -126,9 +136,11 @@ export function engineServices(
       const name = request.getName() as string;
       const inputs = (request.getProperties() as Struct | undefined)?.toJavaScript() ?? {};
       const urn = urnFor(request.getParent() as string, type, name);
+      const properties = state(type, name, inputs);
+      states.set(urn, { urn, id: request.getId() as string, state: properties });
       return answer("readResource", (response) => {
         response.setUrn(urn as never);
-        response.setProperties(protocol.Struct.fromJavaScript(state(type, name, inputs)) as never);
+        response.setProperties(protocol.Struct.fromJavaScript(properties) as never);
       });
     }),
     registerResourceOutputs: guarded((request) => {
@@ -140,7 +152,9 @@ export function engineServices(
     }),
     invoke: guarded((request) => {
       const args = (request.getArgs() as Struct | undefined)?.toJavaScript() ?? {};
-      const result = invokeAnswer(request.getTok() as string, args);
+      const token = request.getTok() as string;
+      // A resource reference the SDK turns back into a resource (a component's outputs).
+      const result = token === GET_RESOURCE ? registered(args.urn) : invokeAnswer(token, args);
       return answer("invoke", (response) =>
         response.setReturn(protocol.Struct.fromJavaScript(result) as never),
       );
