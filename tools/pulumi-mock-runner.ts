@@ -26,6 +26,8 @@ export interface ProgramRun {
   preview: boolean;
   resources: RegisteredResource[];
   outputs: Record<string, unknown>;
+  /** URNs of multi-language components (registered remote: their provider makes the children). */
+  remoteComponents?: string[];
 }
 
 export interface RunOptions {

@@ -23,6 +23,8 @@ export interface EngineRecord {
   rootUrn: string;
   stackOutputs: Record<string, unknown>;
   logs: LogEntry[];
+  /** Multi-language components: no provider runs here, so their outputs are never faked. */
+  remoteComponents: string[];
 }
 
 /** Engine Log severities (engine.proto LogSeverity). */
@@ -57,7 +59,13 @@ export function engineServices(
   protocol: SdkProtocol,
   run: { projectName: string; stackName: string; preview: boolean },
 ): ServiceHandlers {
-  const record: EngineRecord = { resources: [], rootUrn: "", stackOutputs: {}, logs: [] };
+  const record: EngineRecord = {
+    resources: [],
+    rootUrn: "",
+    stackOutputs: {},
+    logs: [],
+    remoteComponents: [],
+  };
   /** What the engine answered for each URN, as `pulumi:pulumi:getResource` returns it. */
   const states = new Map<string, { urn: string; id: string; state: Record<string, unknown> }>();
   const answer = (
@@ -124,6 +132,7 @@ export function engineServices(
       }
       const custom = request.getCustom() as boolean;
       const id = run.preview || !custom ? "" : `${name}-id`;
+      if (request.getRemote?.()) record.remoteComponents.push(urn);
       states.set(urn, { urn, id, state: outputs });
       return answer("registerResource", (response) => {
         response.setUrn(urn as never);

@@ -101,6 +101,7 @@ function programRunOf(
           preview: job.preview,
           resources: outcome.record.resources,
           outputs: outcome.record.stackOutputs,
+          remoteComponents: outcome.record.remoteComponents,
         };
       }
       if (logged) {

@@ -79,19 +79,19 @@ export async function runPolicyCheck(options: CheckOptions): Promise<EngineCheck
     await analyzer.configure(
       guard("policy pack config", () => resolvePolicyConfig(pack, fileConfig)),
     );
+    const previewed = new Set(
+      runs.filter((run) => run.preview).flatMap((run) => run.resources.map((r) => r.urn)),
+    );
     const diagnostics: Diagnostic[] = [];
     for (const run of runs) {
       // The engine asks as resources register, many at once; the report keeps registration order.
       const perResource = await Promise.all(
         run.resources.map((resource) => analyzer.analyze(resource)),
       );
-      for (const found of perResource) diagnostics.push(...found);
-      diagnostics.push(...(await analyzer.analyzeStack(run.resources)));
+      const found = [...perResource.flat(), ...(await analyzer.analyzeStack(run.resources))];
+      diagnostics.push(...found.filter((diagnostic) => counts(run, diagnostic, previewed)));
     }
     const seen = new Set(runs.flatMap((run) => run.resources.map((resource) => resource.urn)));
-    const previewed = new Set(
-      runs.filter((run) => run.preview).flatMap((run) => run.resources.map((r) => r.urn)),
-    );
     const updated = runs.find((run) => !run.preview)?.resources ?? [];
     return {
       pack,
@@ -114,6 +114,17 @@ export async function runPolicyCheck(options: CheckOptions): Promise<EngineCheck
   } finally {
     analyzer.stop();
   }
+}
+
+/**
+ * Whether a pass's diagnostic counts. A multi-language component's outputs (its children, made by
+ * its own provider) are unknown at a preview and cannot be faked at an update, where the SDK reads
+ * them as known and missing; so with such components in the stack (and a preview beside it), the
+ * update pass judges only what the preview never registered (what `apply` made).
+ */
+function counts(run: ProgramRun, diagnostic: Diagnostic, previewed: Set<string>): boolean {
+  if (run.preview || previewed.size === 0 || !run.remoteComponents?.length) return true;
+  return !previewed.has(diagnostic.urn);
 }
 
 /** The passes the mode asks for, side by side; a preview's failure is the one reported first. */
