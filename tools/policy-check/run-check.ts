@@ -52,21 +52,12 @@ export async function runPolicyCheck(options: CheckOptions): Promise<EngineCheck
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Start the pack while the program runs: both take about a second.
   const analyzerStarting = AnalyzerClient.start(packDir, timeoutMs);
-  const packFailed = analyzerStarting.then(
-    () => new Promise<never>(() => undefined),
-    (error: unknown) => {
-      throw new CheckError(`the policy pack could not start: ${messageOf(error)}`);
-    },
-  );
-  packFailed.catch(() => undefined);
+  analyzerStarting.catch(() => undefined);
   const mode = options.mode ?? "both";
   let runs: ProgramRun[];
   try {
-    // A pack that cannot start ends the check at once (the programs' processes go on exit).
-    runs = await Promise.race([
-      runPasses(programDir, options.stackName, mode, timeoutMs),
-      packFailed,
-    ]);
+    // The program's failure, when both fail, is the one to act on first.
+    runs = await runPasses(programDir, options.stackName, mode, timeoutMs);
   } catch (error) {
     analyzerStarting.then((client) => client.stop()).catch(() => undefined);
     throw error;
