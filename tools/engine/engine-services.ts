@@ -55,144 +55,157 @@ export interface ServiceHandlers {
   record: EngineRecord;
 }
 
-export function engineServices(
-  protocol: SdkProtocol,
-  run: { projectName: string; stackName: string; preview: boolean },
-): ServiceHandlers {
-  const record: EngineRecord = {
-    resources: [],
-    rootUrn: "",
-    stackOutputs: {},
-    logs: [],
-    remoteComponents: [],
-  };
-  /** What the engine answered for each URN, as `pulumi:pulumi:getResource` returns it. */
-  const states = new Map<string, { urn: string; id: string; state: Record<string, unknown> }>();
-  const answer = (
-    method: string,
-    fill?: (response: Record<string, (value: never) => void>) => void,
-  ) => {
-    const Response =
-      protocol.monitorService[method]?.responseType ?? protocol.engineService[method]?.responseType;
-    const response = new (Response as MessageClass)() as unknown as Record<
-      string,
-      (value: never) => void
-    >;
-    fill?.(response);
-    return response;
-  };
-  const urnFor = (parent: string, type: string, name: string): string => {
-    const parentChain = parent ? parent.split("::")[2] : "";
-    const chain = parentChain && parentChain !== ROOT_STACK_TYPE ? `${parentChain}$${type}` : type;
-    return `urn:pulumi:${run.stackName}::${run.projectName}::${chain}::${name}`;
-  };
-  const state = (type: string, name: string, inputs: Record<string, unknown>) =>
-    run.preview
-      ? inputs
-      : {
-          ...fakeOutputs(
-            type,
-            name,
-            plainValue(inputs, { found: false }) as Record<string, unknown>,
-          ),
-          ...inputs,
-        };
-  const registered = (urn: unknown) => {
-    const found = typeof urn === "string" ? states.get(urn) : undefined;
-    if (!found) throw new Error(`unknown resource ${String(urn)}`);
-    return found;
-  };
-  const guarded =
-    (handle: (request: Request) => unknown): Handler =>
-    (call, callback) => {
-      try {
-        callback(null, handle(call.request));
-      } catch (error) {
-        callback(error);
-      }
-    };
+type Response = Record<string, (value: never) => void>;
 
-  const monitor: Record<string, Handler> = {
+/** What every handler of one run shares. */
+interface Run {
+  protocol: SdkProtocol;
+  settings: { projectName: string; stackName: string; preview: boolean };
+  record: EngineRecord;
+  /** What the engine answered for each URN, as `pulumi:pulumi:getResource` returns it. */
+  states: Map<string, { urn: string; id: string; state: Record<string, unknown> }>;
+}
+
+function answer(run: Run, method: string, fill?: (response: Response) => void): Response {
+  const Response =
+    run.protocol.monitorService[method]?.responseType ??
+    run.protocol.engineService[method]?.responseType;
+  const response = new (Response as MessageClass)() as unknown as Response;
+  fill?.(response);
+  return response;
+}
+
+function urnFor(run: Run, parent: string, type: string, name: string): string {
+  const parentChain = parent ? parent.split("::")[2] : "";
+  const chain = parentChain && parentChain !== ROOT_STACK_TYPE ? `${parentChain}$${type}` : type;
+  return `urn:pulumi:${run.settings.stackName}::${run.settings.projectName}::${chain}::${name}`;
+}
+
+/** A resource's outputs: its inputs, and at an update the computed outputs faked. */
+function stateOf(run: Run, type: string, name: string, inputs: Record<string, unknown>) {
+  if (run.settings.preview) return inputs;
+  const plain = plainValue(inputs, { found: false }) as Record<string, unknown>;
+  return { ...fakeOutputs(type, name, plain), ...inputs };
+}
+
+function registered(run: Run, urn: unknown) {
+  const found = typeof urn === "string" ? run.states.get(urn) : undefined;
+  if (!found) throw new Error(`unknown resource ${String(urn)}`);
+  return found;
+}
+
+function guarded(handle: (request: Request) => unknown): Handler {
+  return (call, callback) => {
+    try {
+      callback(null, handle(call.request));
+    } catch (error) {
+      callback(error);
+    }
+  };
+}
+
+function registerResource(run: Run, request: Request): Response {
+  const type = request.getType() as string;
+  const name = request.getName() as string;
+  const inputs = (request.getObject() as Struct | undefined)?.toJavaScript() ?? {};
+  const urn = urnFor(run, request.getParent() as string, type, name);
+  const outputs = stateOf(run, type, name, inputs);
+  if (type === ROOT_STACK_TYPE && !request.getParent()) run.record.rootUrn = urn;
+  else {
+    run.record.resources.push(
+      describeRegistration(request as unknown as RegisterRequest, { urn, outputs }, (u) => u),
+    );
+  }
+  const custom = request.getCustom() as boolean;
+  const id = run.settings.preview || !custom ? "" : `${name}-id`;
+  if (request.getRemote?.()) run.record.remoteComponents.push(urn);
+  run.states.set(urn, { urn, id, state: outputs });
+  return answer(run, "registerResource", (response) => {
+    response.setUrn(urn as never);
+    response.setId(id as never);
+    response.setObject(run.protocol.Struct.fromJavaScript(outputs) as never);
+  });
+}
+
+function readResource(run: Run, request: Request): Response {
+  const type = request.getType() as string;
+  const name = request.getName() as string;
+  const inputs = (request.getProperties() as Struct | undefined)?.toJavaScript() ?? {};
+  const urn = urnFor(run, request.getParent() as string, type, name);
+  const properties = stateOf(run, type, name, inputs);
+  run.states.set(urn, { urn, id: request.getId() as string, state: properties });
+  return answer(run, "readResource", (response) => {
+    response.setUrn(urn as never);
+    response.setProperties(run.protocol.Struct.fromJavaScript(properties) as never);
+  });
+}
+
+function invoke(run: Run, request: Request): Response {
+  const args = (request.getArgs() as Struct | undefined)?.toJavaScript() ?? {};
+  const token = request.getTok() as string;
+  // A resource reference the SDK turns back into a resource (a component's outputs).
+  const result = token === GET_RESOURCE ? registered(run, args.urn) : invokeAnswer(token, args);
+  return answer(run, "invoke", (response) =>
+    response.setReturn(run.protocol.Struct.fromJavaScript(result) as never),
+  );
+}
+
+function monitorHandlers(run: Run): Record<string, Handler> {
+  return {
     supportsFeature: guarded((request) =>
-      answer("supportsFeature", (response) =>
+      answer(run, "supportsFeature", (response) =>
         response.setHassupport(FEATURES.has(request.getId() as string) as never),
       ),
     ),
-    registerResource: guarded((request) => {
-      const type = request.getType() as string;
-      const name = request.getName() as string;
-      const inputs = (request.getObject() as Struct | undefined)?.toJavaScript() ?? {};
-      const urn = urnFor(request.getParent() as string, type, name);
-      const outputs = state(type, name, inputs);
-      if (type === ROOT_STACK_TYPE && !request.getParent()) record.rootUrn = urn;
-      else {
-        record.resources.push(
-          describeRegistration(request as unknown as RegisterRequest, { urn, outputs }, (u) => u),
-        );
-      }
-      const custom = request.getCustom() as boolean;
-      const id = run.preview || !custom ? "" : `${name}-id`;
-      if (request.getRemote?.()) record.remoteComponents.push(urn);
-      states.set(urn, { urn, id, state: outputs });
-      return answer("registerResource", (response) => {
-        response.setUrn(urn as never);
-        response.setId(id as never);
-        response.setObject(protocol.Struct.fromJavaScript(outputs) as never);
-      });
-    }),
-    readResource: guarded((request) => {
-      const type = request.getType() as string;
-      const name = request.getName() as string;
-      const inputs = (request.getProperties() as Struct | undefined)?.toJavaScript() ?? {};
-      const urn = urnFor(request.getParent() as string, type, name);
-      const properties = state(type, name, inputs);
-      states.set(urn, { urn, id: request.getId() as string, state: properties });
-      return answer("readResource", (response) => {
-        response.setUrn(urn as never);
-        response.setProperties(protocol.Struct.fromJavaScript(properties) as never);
-      });
-    }),
+    registerResource: guarded((request) => registerResource(run, request)),
+    readResource: guarded((request) => readResource(run, request)),
     registerResourceOutputs: guarded((request) => {
-      if (request.getUrn() === record.rootUrn) {
+      if (request.getUrn() === run.record.rootUrn) {
         const outputs = (request.getOutputs() as Struct | undefined)?.toJavaScript() ?? {};
-        record.stackOutputs = plainValue(outputs, { found: false }) as Record<string, unknown>;
+        run.record.stackOutputs = plainValue(outputs, { found: false }) as Record<string, unknown>;
       }
-      return answer("registerResourceOutputs");
+      return answer(run, "registerResourceOutputs");
     }),
-    invoke: guarded((request) => {
-      const args = (request.getArgs() as Struct | undefined)?.toJavaScript() ?? {};
-      const token = request.getTok() as string;
-      // A resource reference the SDK turns back into a resource (a component's outputs).
-      const result = token === GET_RESOURCE ? registered(args.urn) : invokeAnswer(token, args);
-      return answer("invoke", (response) =>
-        response.setReturn(protocol.Struct.fromJavaScript(result) as never),
-      );
-    }),
+    invoke: guarded((request) => invoke(run, request)),
     registerPackage: guarded((request) =>
-      answer("registerPackage", (response) =>
+      answer(run, "registerPackage", (response) =>
         response.setRef(
           `${request.getName() as string}@${request.getVersion() as string}` as never,
         ),
       ),
     ),
-    signalAndWaitForShutdown: guarded(() => answer("signalAndWaitForShutdown")),
+    signalAndWaitForShutdown: guarded(() => answer(run, "signalAndWaitForShutdown")),
   };
+}
 
-  const engine: Record<string, Handler> = {
+function engineHandlers(run: Run): Record<string, Handler> {
+  return {
     log: guarded((request) => {
-      record.logs.push({
+      run.record.logs.push({
         severity: request.getSeverity() as number,
         message: request.getMessage() as string,
       });
-      return answer("log");
+      return answer(run, "log");
     }),
     getRootResource: guarded(() =>
-      answer("getRootResource", (response) => response.setUrn(record.rootUrn as never)),
+      answer(run, "getRootResource", (response) => response.setUrn(run.record.rootUrn as never)),
     ),
     setRootResource: guarded((request) => {
-      record.rootUrn = request.getUrn() as string;
-      return answer("setRootResource");
+      run.record.rootUrn = request.getUrn() as string;
+      return answer(run, "setRootResource");
     }),
   };
-  return { monitor, engine, record };
+}
+
+export function engineServices(
+  protocol: SdkProtocol,
+  settings: { projectName: string; stackName: string; preview: boolean },
+): ServiceHandlers {
+  const run: Run = {
+    protocol,
+    settings,
+    record: { resources: [], rootUrn: "", stackOutputs: {}, logs: [], remoteComponents: [] },
+    states: new Map(),
+  };
+  return { monitor: monitorHandlers(run), engine: engineHandlers(run), record: run.record };
 }
