@@ -14,15 +14,18 @@ import {
 } from "./policy-check/report";
 import { killAllChildren } from "./policy-check/child-processes";
 import {
+  CHECK_MODES,
   CheckError,
   DEFAULT_TIMEOUT_MS,
   runPolicyCheck,
   runStackExportCheck,
+  type CheckMode,
 } from "./policy-check/run-check";
 
 const USAGE = `usage: npm run policy -- [--program DIR] [--stack NAME] [--stack-export FILE|-] [--policy-pack DIR]
                          [--policy-pack-config FILE] [--format text|json|junit|sarif] [--output FILE]
-                         [--timeout SECONDS]  (each wait: program, pack start, each call; default ${DEFAULT_TIMEOUT_MS / 1000})`;
+                         [--timeout SECONDS]  (each wait: program, pack start, each call; default ${DEFAULT_TIMEOUT_MS / 1000})
+                         [--mode preview|update|both]  (how the program runs; default both: passes only if both pass)`;
 
 // Interrupted (Ctrl-C, a CI job cancelled): the program's and the pack's processes go too.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -46,6 +49,7 @@ async function main(): Promise<number> {
         format: { type: "string", default: "text" },
         output: { type: "string" },
         timeout: { type: "string", default: String(DEFAULT_TIMEOUT_MS / 1000) },
+        mode: { type: "string", default: "both" },
         help: { type: "boolean", default: false },
       },
     }));
@@ -60,6 +64,11 @@ async function main(): Promise<number> {
   const format = values.format as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) {
     console.error(`unknown format "${values.format}"\n${USAGE}`);
+    return 2;
+  }
+  const mode = values.mode as CheckMode;
+  if (!CHECK_MODES.includes(mode)) {
+    console.error(`unknown mode "${values.mode}"\n${USAGE}`);
     return 2;
   }
   const timeoutSeconds = Number(values.timeout);
@@ -89,6 +98,7 @@ async function main(): Promise<number> {
             ...common,
             programDir: values.program ?? PROJECT_ROOT,
             stackName: values.stack ?? "prod",
+            mode,
           });
     const report = formatReport(result, format);
     if (values.output) {

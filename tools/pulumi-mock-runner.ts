@@ -9,38 +9,16 @@ import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 import { loadStackConfig } from "../infra/stack-config";
+import {
+  UNKNOWN,
+  describeRegistration,
+  plainValue,
+  type RegisterRequest,
+  type RegisteredResource,
+} from "./engine/registration";
+import { fakeOutputs, invokeAnswer } from "./engine/fake-outputs";
 
-/** Pulumi's sentinel for a value not known until the resource exists. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
-
-export interface RegisteredResource {
-  urn: string;
-  type: string;
-  name: string;
-  custom: boolean;
-  parent?: string;
-  /** Plain JSON; unknowns as UNKNOWN; secrets unwrapped (see secretPaths); resources as id/urn. */
-  inputs: Record<string, unknown>;
-  /** Top-level input keys whose value is, or contains, a secret. */
-  secretPaths: string[];
-  outputs: Record<string, unknown>;
-  dependencies: string[];
-  propertyDependencies: Record<string, string[]>;
-  provider?: string;
-  options: {
-    protect?: boolean;
-    ignoreChanges?: string[];
-    deleteBeforeReplace?: boolean;
-    aliases?: string[];
-    customTimeouts?: unknown;
-    additionalSecretOutputs?: string[];
-  };
-}
+export { UNKNOWN, type RegisteredResource };
 
 export interface ProgramRun {
   projectName: string;
@@ -51,6 +29,8 @@ export interface ProgramRun {
   outputs: Record<string, unknown>;
   /** Stack outputs whose value is, or contains, a secret (what the CLI shows as [secret]). */
   secretOutputs: string[];
+  /** URNs of multi-language components (registered remote: their provider makes the children). */
+  remoteComponents?: string[];
 }
 
 export interface RunOptions {
@@ -71,65 +51,6 @@ export interface RunOptions {
 
 /** A well-formed stand-in for a secret the stack file holds encrypted or not at all. */
 export const SECRET_PLACEHOLDER = "0123456789abcdef".repeat(4);
-
-/** Computed outputs other resources read, faked the way AWS would fill them after creation. */
-function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>) {
-  const id = `${name}-id`;
-  const region = "us-east-1";
-  const account = "123456789012";
-  const common = { arn: `arn:aws:mock:${region}:${account}:${type.split(":").pop()}/${name}` };
-  switch (type) {
-    case "aws:apigateway/restApi:RestApi":
-      return {
-        ...common,
-        // Autonamed by the provider (AWS/ApiGateway metrics' ApiName dimension is this name).
-        name: inputs.name ?? `${name}-autonamed`,
-        rootResourceId: `${name}-root`,
-        executionArn: `arn:aws:execute-api:${region}:${account}:${id}`,
-      };
-    case "aws:apigateway/stage:Stage":
-      return {
-        ...common,
-        invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}`,
-        executionArn: `arn:aws:execute-api:${region}:${account}:${String(inputs.restApi)}/${String(inputs.stageName)}`,
-        // The stage ARN AWS WAF associations take.
-        arn: `arn:aws:apigateway:${region}::/restapis/${String(inputs.restApi)}/stages/${String(inputs.stageName)}`,
-      };
-    case "aws:apigatewayv2/api:Api":
-      return {
-        ...common,
-        apiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com`,
-        executionArn: `arn:aws:execute-api:${region}:${account}:${id}`,
-      };
-    case "aws:lambda/function:Function":
-      return {
-        ...common,
-        arn: `arn:aws:lambda:${region}:${account}:function:${name}`,
-        invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${account}:function:${name}/invocations`,
-        name,
-      };
-    case "aws:apigateway/apiKey:ApiKey":
-      return { ...common, value: `${name}-generated-value` };
-    case "aws:ses/emailIdentity:EmailIdentity":
-      return { arn: `arn:aws:ses:${region}:${account}:identity/${String(inputs.email)}` };
-    case "aws:cloudwatch/logGroup:LogGroup":
-      return { arn: `arn:aws:logs:${region}:${account}:log-group:${name}`, name };
-    case "aws:cloudwatch/metricAlarm:MetricAlarm":
-      return { arn: `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`, name };
-    case "aws:iam/role:Role":
-      return { arn: `arn:aws:iam::${account}:role/${name}`, name };
-    case "aws:wafv2/webAcl:WebAcl":
-      // The JavaScript integration's base URL, in the shape AWS gives it (ends with a slash).
-      return {
-        ...common,
-        applicationIntegrationUrl: `https://0a1b2c3d4e5f.${region}.sdk.awswaf.com/0a1b2c3d4e5f/6a7b8c9d0e1f/`,
-      };
-    case "aws:wafv2/apiKey:ApiKey":
-      return { ...common, apiKey: `${name}-generated-key` };
-    default:
-      return common;
-  }
-}
 
 /**
  * The parts of one copy of `@pulumi/pulumi` the capture needs. They exist, with the same shapes,
@@ -210,16 +131,7 @@ export async function runUnderMocks(run: MockedRun): Promise<ProgramRun> {
           ? args.inputs
           : { ...fakeOutputs(args.type, args.name, args.inputs), ...args.inputs },
       }),
-      call: (args) =>
-        args.token === "aws:index/getCallerIdentity:getCallerIdentity"
-          ? {
-              accountId: "123456789012",
-              arn: "arn:aws:iam::123456789012:user/mock",
-              userId: "mock",
-            }
-          : args.token === "aws:index/getRegion:getRegion"
-            ? { name: "us-east-1", region: "us-east-1", id: "us-east-1" }
-            : args.inputs,
+      call: (args) => invokeAnswer(args.token, args.inputs),
     },
     projectName,
     stackName,
@@ -268,25 +180,6 @@ interface Monitor {
     },
     callback: (error: unknown, response: unknown) => void,
   ): void;
-}
-
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): {
-    forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void;
-  };
-  getProvider(): string;
-  getProtect(): boolean;
-  getIgnorechangesList(): string[];
-  getDeletebeforereplace(): boolean;
-  getAliasesList(): Array<{ getUrn(): string }>;
-  getCustomtimeouts(): { toObject(): unknown } | undefined;
-  getAdditionalsecretoutputsList(): string[];
 }
 
 function captureRegistrations(
@@ -341,12 +234,6 @@ class EngineUrns {
   of(mockUrn: string): string {
     return this.fromMock.get(mockUrn) ?? mockUrn;
   }
-
-  /** A provider reference, `<urn>::<id>`. */
-  ofProvider(reference: string): string {
-    const split = reference.lastIndexOf("::");
-    return split < 0 ? reference : `${this.of(reference.slice(0, split))}${reference.slice(split)}`;
-  }
 }
 
 interface RegisterResponse {
@@ -359,92 +246,17 @@ function describe(
   response: RegisterResponse,
   urns: EngineUrns,
 ): RegisteredResource {
-  const mockParent = request.getParent();
-  const urn = urns.add(response.getUrn(), request.getType(), request.getName(), mockParent);
-  const rawInputs = request.getObject()?.toJavaScript() ?? {};
-  const inputs: Record<string, unknown> = {};
-  const secretPaths: string[] = [];
-  for (const [key, value] of Object.entries(rawInputs)) {
-    const secret = { found: false, urns };
-    inputs[key] = plainValue(value, secret);
-    if (secret.found) secretPaths.push(key);
-  }
-  const propertyDependencies: Record<string, string[]> = {};
-  request.getPropertydependenciesMap().forEach((value, key) => {
-    propertyDependencies[key] = value.getUrnsList().map((dependency) => urns.of(dependency));
-  });
-  const parent = mockParent ? urns.of(mockParent) : "";
-  const provider = request.getProvider() ? urns.ofProvider(request.getProvider()) : "";
-  const ignoreChanges = request.getIgnorechangesList();
-  const aliases = request
-    .getAliasesList()
-    .map((alias) => alias.getUrn())
-    .filter(Boolean);
-  const additionalSecretOutputs = request.getAdditionalsecretoutputsList();
-  return {
-    urn,
-    type: request.getType(),
-    name: request.getName(),
-    custom: request.getCustom(),
-    ...(parent ? { parent } : {}),
-    inputs,
-    secretPaths,
-    outputs: plainValue(response.getObject()?.toJavaScript() ?? {}, { found: false }) as Record<
-      string,
-      unknown
-    >,
-    dependencies: request.getDependenciesList().map((dependency) => urns.of(dependency)),
-    propertyDependencies,
-    ...(provider ? { provider } : {}),
-    options: {
-      ...(request.getProtect() ? { protect: true } : {}),
-      ...(ignoreChanges.length ? { ignoreChanges } : {}),
-      ...(request.getDeletebeforereplace() ? { deleteBeforeReplace: true } : {}),
-      ...(aliases.length ? { aliases } : {}),
-      ...customTimeouts(request),
-      ...(additionalSecretOutputs.length ? { additionalSecretOutputs } : {}),
-    },
-  };
-}
-
-function customTimeouts(request: RegisterRequest): { customTimeouts?: unknown } {
-  const timeouts = request.getCustomtimeouts()?.toObject() as Record<string, string> | undefined;
-  const set = Object.entries(timeouts ?? {}).filter(([, value]) => value !== "");
-  return set.length ? { customTimeouts: Object.fromEntries(set) } : {};
-}
-
-/** Serialized property values (secrets, resource references, assets) as plain JSON. */
-function plainValue(value: unknown, secret: { found: boolean; urns?: EngineUrns }): unknown {
-  if (Array.isArray(value)) return value.map((item) => plainValue(item, secret));
-  if (value === null || typeof value !== "object") return value;
-  const record = value as Record<string, unknown>;
-  switch (record[SIG_KEY]) {
-    case SECRET_SIG:
-      secret.found = true;
-      return plainValue(record.value, secret);
-    case RESOURCE_SIG: {
-      const id = record.id;
-      if (typeof id === "string") return id === "" ? UNKNOWN : id;
-      return typeof record.urn === "string" && secret.urns
-        ? secret.urns.of(record.urn)
-        : record.urn;
-    }
-    case ASSET_SIG:
-    case ARCHIVE_SIG:
-      return {
-        path: record.path ?? null,
-        archive: record[SIG_KEY] === ARCHIVE_SIG,
-        // A closure's code (CallbackFunction): the serialized text, as the engine receives it.
-        ...(typeof record.text === "string" ? { text: record.text } : {}),
-        ...(record.assets && typeof record.assets === "object"
-          ? { assets: plainValue(record.assets, secret) }
-          : {}),
-      };
-    default:
-      return Object.fromEntries(
-        Object.entries(record).map(([key, item]) => [key, plainValue(item, secret)]),
-      );
-  }
+  const urn = urns.add(
+    response.getUrn(),
+    request.getType(),
+    request.getName(),
+    request.getParent(),
+  );
+  return describeRegistration(
+    request,
+    { urn, outputs: response.getObject()?.toJavaScript() ?? {} },
+    (mockUrn) => urns.of(mockUrn),
+  );
 }
 
 function plainOutputs(outputs: Record<string, unknown>): Record<string, unknown> {

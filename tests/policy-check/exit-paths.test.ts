@@ -142,11 +142,12 @@ describe("an interrupted check stops the program's and the pack's processes", ()
     "on %s",
     async (signal) => {
       const check = startCheck("--program", fixture("hanging-program"), "--timeout", "120");
-      // Interrupt once both children run: the program (waiting forever) and the pack.
+      // Interrupt once both children run: the program (waiting forever; started by its SDK's
+      // cmd/run, talking to the check's engine over a Unix socket) and the pack.
       await waitFor(() => {
         const commands = processesWith(check.marker).map((process) => process.command);
         return (
-          commands.some((command) => command.includes("program-host")) &&
+          commands.some((command) => /\/cmd\/run --monitor unix:\//.test(command)) &&
           commands.some((command) => command.includes("run-policy-pack"))
         );
       }, 60_000);

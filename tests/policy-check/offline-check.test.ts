@@ -33,7 +33,7 @@ describe("the project's own prod stack", () => {
       /Policy check passed: 0 mandatory violations, 0 advisory warnings; \d+ resources of stack "prod"/,
     );
     expect(run.status).toBe(0);
-  });
+  }, 120_000);
 });
 
 describe("the project's own program with its protection dropped (mutants)", () => {

@@ -1,5 +1,9 @@
 // The one line the check prints for each way a program fails to load or run.
-import { describeProgramFailure, packageOf } from "../../tools/policy-check/program-errors";
+import {
+  describeProgramFailure,
+  loggedFailure,
+  packageOf,
+} from "../../tools/policy-check/program-errors";
 
 const DIR = "/work/site";
 
@@ -75,4 +79,44 @@ it.each([
   ["node:fs", undefined],
 ])("packageOf(%p) is %p", (specifier, pkg) => {
   expect(packageOf(specifier)).toBe(pkg);
+});
+
+describe("loggedFailure: the error a program's language host logged to the engine", () => {
+  const prefix = "Running program '/work/site' failed with an unhandled exception:\n";
+
+  it("keeps the error's own message, without the host's preamble and the stack", () => {
+    const failure = loggedFailure(
+      `${prefix}Error: this fixture program always fails\n    at Object.<anonymous> (/work/site/index.ts:3:7)\n    at Module._compile (node:internal/modules/cjs/loader:1781:14)`,
+    );
+    expect(failure).toEqual({ name: "Error", message: "this fixture program always fails" });
+    expect(describeProgramFailure(failure, DIR)).toBe(
+      "the program failed under preview: this fixture program always fails",
+    );
+  });
+
+  it("reads SDK 3.100's util.inspect form, which starts with a reference marker", () => {
+    const failure = loggedFailure(
+      `${prefix}<ref *1> Error: the bucket name lookup failed\n    at Timeout._onTimeout (/work/site/index.ts:6:28)`,
+    );
+    expect(describeProgramFailure(failure, DIR, "update")).toBe(
+      "the program failed under update: the bucket name lookup failed",
+    );
+  });
+
+  it("keeps a compiler error's lines, which name the file", () => {
+    const failure = loggedFailure(
+      `${prefix}TSError: ⨯ Unable to compile TypeScript:\nindex.ts(8,7): error TS2375: Type 'x' is not assignable.`,
+    );
+    expect(failure.name).toBe("TSError");
+    expect(describeProgramFailure(failure, DIR)).toBe(
+      "the program does not compile: index.ts(8,7): error TS2375: Type 'x' is not assignable.",
+    );
+  });
+
+  it("takes a message logged without a preamble (a ResourceError, a RunError) as it is", () => {
+    expect(loggedFailure("Invalid config mailer-api:mailFrom: it is not set.")).toEqual({
+      name: "Error",
+      message: "Invalid config mailer-api:mailFrom: it is not set.",
+    });
+  });
 });

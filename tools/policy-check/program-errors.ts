@@ -1,4 +1,5 @@
 // One line a user can act on for each way a program cannot run under the check.
+import { stripVTControlCharacters } from "node:util";
 
 /** What the program's process reports about the error that stopped the program. */
 export interface ProgramFailure {
@@ -23,7 +24,11 @@ export function missingPackageLine(pkg: string, installDir: string): string {
   return `the program needs ${pkg}, which is not installed; run npm install in ${installDir}`;
 }
 
-export function describeProgramFailure(failure: ProgramFailure, installDir: string): string {
+export function describeProgramFailure(
+  failure: ProgramFailure,
+  installDir: string,
+  pass: "preview" | "update" = "preview",
+): string {
   const missing = TS_MISSING_MODULE.exec(failure.message) ?? MISSING_MODULE.exec(failure.message);
   const pkg = missing ? packageOf(missing[1]) : undefined;
   if (pkg) return missingPackageLine(pkg, installDir);
@@ -35,20 +40,38 @@ export function describeProgramFailure(failure: ProgramFailure, installDir: stri
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
     return `the program does not compile: ${errors[0] ?? firstLine(failure.message)}${more}`;
   }
-  if (failure.message.startsWith("Error serializing")) return serializationLine(failure.message);
-  return `the program failed under preview: ${firstLine(failure.message) || failure.name}`;
+  if (failure.message.startsWith("Error serializing")) {
+    return serializationLine(failure.message, pass);
+  }
+  return `the program failed under ${pass}: ${firstLine(failure.message) || failure.name}`;
 }
 
 /** Pulumi's closure serializer explains over many lines; the first variable and the cause act. */
-function serializationLine(message: string): string {
+function serializationLine(message: string, pass: string): string {
   const flat = message.replace(/\s+/g, " ");
   const variable = /variable '([^']+)'/.exec(flat);
   const cause = /could not be serialized because (.+?)\.(?: Function code:|$)/.exec(flat);
   return [
-    `the program failed under preview: ${firstLine(message)}`,
+    `the program failed under ${pass}: ${firstLine(message)}`,
     variable ? `, through variable '${variable[1]}'` : "",
     cause ? `: ${cause[1]}` : "",
   ].join("");
+}
+
+const UNHANDLED = /^Running program '[^']*' failed with an unhandled exception:\n/;
+
+/** The error the language host logged, as a name and a message (its stack left out). */
+export function loggedFailure(logged: string): ProgramFailure {
+  const text = stripVTControlCharacters(logged).replace(UNHANDLED, "");
+  // util.inspect's form (older SDKs) may start with a circular-reference marker, `<ref *1> `.
+  const named = /^\s*(?:<ref \*\d+>\s*)?(\w*(?:Error|Exception)): ([\s\S]*)$/.exec(text);
+  const [name, message] = named ? [named[1], named[2]] : ["Error", text];
+  // A stack's frames are the host's detail, not the program's message.
+  const withoutStack = message
+    .split("\n")
+    .filter((line) => !/^\s+at /.test(line))
+    .join("\n");
+  return { name, message: withoutStack };
 }
 
 export function firstLine(text: string): string {

@@ -1,38 +1,21 @@
-// Runs a Pulumi program as the engine's Node.js language host would, in a child process in the
-// program's folder (see program-host.ts), and returns what it registered under mocks. Every way
-// the program cannot run ends in a CheckError with one line; the child never outlives the run.
-import { buildSync } from "esbuild";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// Runs a Pulumi program under the engine (tools/engine/): its own process, started as Pulumi's
+// Node.js language host starts it, registering through the engine's gRPC services, and returns
+// what it registered. Every way the program cannot run ends in a CheckError with one line; the
+// program's process and what it started never outlive the run.
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { parse } from "yaml";
+import { LOG_ERROR } from "../engine/engine-services";
+import { runPass, type PassOutcome } from "../engine/run-pass";
 import { configForMocks, type ProgramRun } from "../pulumi-mock-runner";
 import { CheckError } from "./check-error";
-import { killGroup, spawnTracked } from "./child-processes";
 import {
   describeProgramFailure,
   firstLine,
+  loggedFailure,
   missingPackageLine,
-  type ProgramFailure,
 } from "./program-errors";
-
-/** The job the parent sends the program's process. */
-export interface HostJob {
-  pulumiDir: string;
-  projectName: string;
-  stackName: string;
-  preview: boolean;
-  config: Record<string, string>;
-  secretKeys: string[];
-  main?: string;
-  typescript: boolean;
-  tsconfig?: string;
-}
-
-export type HostMessage =
-  { kind: "done"; run: ProgramRun } | { kind: "failed"; failure: ProgramFailure };
 
 export interface ProgramJob {
   programDir: string;
@@ -40,6 +23,8 @@ export interface ProgramJob {
   preview: boolean;
   /** How long the program may run, registrations included. */
   timeoutMs: number;
+  /** Skip the type check (another pass of the same source does it). */
+  transpileOnly?: boolean;
 }
 
 interface ProjectFile {
@@ -67,17 +52,6 @@ export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
     );
   }
   const options = project.runtime.options;
-  const hostJob: HostJob = {
-    pulumiDir,
-    projectName: stackConfig.projectName,
-    stackName: job.stackName,
-    preview: job.preview,
-    config: stackConfig.config,
-    secretKeys: stackConfig.secretKeys,
-    ...(project.main ? { main: project.main } : {}),
-    typescript: options.typescript !== false,
-    ...(typeof options.tsconfig === "string" ? { tsconfig: options.tsconfig } : {}),
-  };
   const nodeArgs =
     typeof options.nodeargs === "string" ? options.nodeargs.split(/\s+/).filter(Boolean) : [];
   const enclosing = enclosingEntry(programDir, project);
@@ -86,81 +60,68 @@ export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
       `warning: ${programDir} has no package.json and its Pulumi.yaml no main, so the language host runs ${enclosing} (the main of an enclosing package.json); set main in Pulumi.yaml to run this folder's program`,
     );
   }
-  const message = await runHost(programDir, nodeArgs, hostJob, job.timeoutMs);
-  if (message.kind === "failed") {
-    throw new CheckError(describeProgramFailure(message.failure, installDir));
-  }
-  return message.run;
+  const outcome = await runPass({
+    pulumiDir,
+    programDir,
+    projectName: stackConfig.projectName,
+    stackName: job.stackName,
+    preview: job.preview,
+    config: stackConfig.config,
+    secretKeys: stackConfig.secretKeys,
+    ...(project.main ? { main: project.main } : {}),
+    typescript: options.typescript !== false,
+    ...(typeof options.tsconfig === "string" ? { tsconfig: options.tsconfig } : {}),
+    nodeArgs,
+    timeoutMs: job.timeoutMs,
+    transpileOnly: job.transpileOnly === true,
+  });
+  return programRunOf(outcome, job, stackConfig.projectName, installDir);
 }
 
-function runHost(
-  programDir: string,
-  nodeArgs: string[],
-  job: HostJob,
-  timeoutMs: number,
-): Promise<HostMessage> {
-  const child = spawnTracked(process.execPath, [...nodeArgs, hostScript()], {
-    cwd: programDir,
-    stdio: ["ignore", "ignore", "pipe", "ipc"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    if (stderr.length < 65_536) stderr += chunk.toString();
-  });
-  return new Promise<HostMessage>((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      reject(
-        new CheckError(
-          `the program did not finish within ${timeoutMs / 1000} s (a promise that never settles?); raise the limit with --timeout`,
-        ),
+function programRunOf(
+  outcome: PassOutcome,
+  job: ProgramJob,
+  projectName: string,
+  installDir: string,
+): ProgramRun {
+  const pass = job.preview ? "preview" : "update";
+  switch (outcome.kind) {
+    case "spawn-failed":
+      throw new CheckError(`the program's process could not start: ${outcome.message}`);
+    case "timeout":
+      throw new CheckError(
+        `the program did not finish within ${job.timeoutMs / 1000} s (a promise that never settles?); raise the limit with --timeout`,
       );
-      killGroup(child);
-    }, timeoutMs);
-    child.once("message", (message: HostMessage) => {
-      clearTimeout(timer);
-      resolvePromise(message);
-      killGroup(child);
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      const said = firstLine(stripVTControlCharacters(stderr));
-      reject(
-        new CheckError(
-          `the program's process exited (${signal ?? code}) before it finished${said ? `: ${said}` : ""}`,
-        ),
+    case "exited": {
+      const logged = outcome.record.logs.find((entry) => entry.severity === LOG_ERROR);
+      if (outcome.code === 0 && !logged) {
+        return {
+          projectName,
+          stackName: job.stackName,
+          preview: job.preview,
+          resources: outcome.record.resources,
+          outputs: outcome.record.stackOutputs,
+          secretOutputs: outcome.record.secretOutputs,
+          remoteComponents: outcome.record.remoteComponents,
+        };
+      }
+      if (logged) {
+        throw new CheckError(
+          describeProgramFailure(loggedFailure(logged.message), installDir, pass),
+        );
+      }
+      const said = firstLine(stripVTControlCharacters(outcome.stderr));
+      const missing = /Cannot find (?:module|package) '[^']+'/.test(outcome.stderr);
+      if (missing) {
+        throw new CheckError(
+          describeProgramFailure(loggedFailure(outcome.stderr), installDir, pass),
+        );
+      }
+      throw new CheckError(
+        `the program's process exited (${outcome.signal ?? outcome.code}) before it finished${said ? `: ${said}` : ""}`,
       );
-    });
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(new CheckError(`the program's process could not start: ${error.message}`));
-    });
-    child.send(job);
-  });
-}
-
-/** The child's script: program-host.ts and what it imports, bundled once per content. */
-function hostScript(): string {
-  const result = buildSync({
-    entryPoints: [join(__dirname, "program-host.ts")],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node18",
-    // The program's own copy is loaded by path at run time, never the check's.
-    external: ["@pulumi/pulumi", "@pulumi/pulumi/*"],
-    write: false,
-    logLevel: "silent",
-  });
-  const code = result.outputFiles[0].contents;
-  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
-  const dir = join(tmpdir(), "mailer-api-policy-check");
-  const file = join(dir, `program-host-${hash}.js`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(`${file}.${process.pid}`, code);
-    renameSync(`${file}.${process.pid}`, file);
+    }
   }
-  return file;
 }
 
 function readProjectFile(programDir: string): ProjectFile {

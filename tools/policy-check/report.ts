@@ -16,6 +16,10 @@ export interface CheckResult {
   durationMs: number;
   /** Set when a `pulumi stack export` was judged instead of a program. */
   stackExport?: { skipped: Record<string, number>; secretResources: number };
+  /** How a program ran: as a preview, an update, or both (unset for a stack export). */
+  mode?: "preview" | "update" | "both";
+  /** Resources only the update pass registered (made where values are known, inside `apply`). */
+  updateOnly?: string[];
 }
 
 export const REPORT_FORMATS = ["text", "json", "junit", "sarif"] as const;
@@ -46,7 +50,7 @@ export function summaryLine(result: CheckResult): string {
 export function formatReport(result: CheckResult, format: ReportFormat): string {
   switch (format) {
     case "text":
-      return textReport(result);
+      return [textReport(result), ...updateOnlyLines(result.updateOnly ?? [])].join("\n");
     case "json":
       return JSON.stringify(jsonReport(result), null, 2);
     case "junit":
@@ -116,6 +120,7 @@ function jsonReport(result: CheckResult) {
       message: diagnostic.message,
       ...(diagnostic.waiver ? { waiver: diagnostic.waiver } : {}),
     })),
+    ...(result.mode ? { mode: result.mode, updateOnly: result.updateOnly ?? [] } : {}),
     ...(result.stackExport
       ? {
           skippedResources: result.stackExport.skipped,
@@ -249,4 +254,14 @@ function xml(text: string): string {
     .split("")
     .filter((char) => char >= " " || char === "\n" || char === "\t" || char === "\r")
     .join("");
+}
+
+/** Resources the preview never saw: made inside `apply`, where values are known at an update. */
+function updateOnlyLines(urns: string[]): string[] {
+  if (urns.length === 0) return [];
+  return [
+    "",
+    `Registered only by the update pass (${urns.length}; made where values are known, e.g. inside apply):`,
+    ...urns.map((urn) => `    ${urn}`),
+  ];
 }

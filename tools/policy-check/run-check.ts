@@ -1,5 +1,6 @@
-// The offline policy check: the program runs under mocks as a preview (no cloud, no CLI), and
-// the real policy pack judges what it registered, over the same protocol the engine uses.
+// The offline policy check: the program runs under the check's engine (no cloud, no CLI) as a
+// preview and as an update, and the real policy pack judges what each pass registered, over the
+// same protocol the engine uses. A stack passes only if both passes do.
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parse } from "yaml";
@@ -11,7 +12,7 @@ import { readPolicyConfigFile, resolvePolicyConfig } from "./policy-config";
 import type { CheckResult } from "./report";
 import { readStackExport } from "./stack-export";
 import { withWaivers } from "./waiver-notes";
-import type { RegisteredResource } from "../pulumi-mock-runner";
+import type { ProgramRun, RegisteredResource } from "../pulumi-mock-runner";
 
 export interface CheckOptions {
   programDir: string;
@@ -20,12 +21,23 @@ export interface CheckOptions {
   policyConfigFile?: string;
   /** The bound on each wait: the program's run, the pack's start, each call to the pack. */
   timeoutMs?: number;
+  /** Which passes run: a preview (values unknown), an update (values faked), or both. */
+  mode?: CheckMode;
+}
+
+export const CHECK_MODES = ["preview", "update", "both"] as const;
+export type CheckMode = (typeof CHECK_MODES)[number];
+
+export interface EngineCheckResult extends CheckResult {
+  mode: CheckMode;
+  /** Resources only the update pass registered (made where values are known, inside `apply`). */
+  updateOnly: string[];
 }
 
 export { CheckError };
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
-export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult> {
+export async function runPolicyCheck(options: CheckOptions): Promise<EngineCheckResult> {
   const started = Date.now();
   const programDir = resolve(options.programDir);
   const packDir = resolve(options.packDir);
@@ -43,29 +55,32 @@ export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult
   // Start the pack while the program runs: both take about a second.
   const analyzerStarting = AnalyzerClient.start(packDir, timeoutMs);
   analyzerStarting.catch(() => undefined);
-  let run;
+  const mode = options.mode ?? "both";
+  let runs: ProgramRun[];
   try {
-    run = await runProgramInChild({
-      programDir,
-      stackName: options.stackName,
-      preview: true,
-      timeoutMs,
-    });
+    // The program's failure, when both fail, is the one to act on first.
+    runs = await runPasses(programDir, options.stackName, mode, timeoutMs);
   } catch (error) {
     analyzerStarting.then((client) => client.stop()).catch(() => undefined);
-    if (error instanceof CheckError) throw error;
-    throw new CheckError(`the program failed under preview: ${messageOf(error)}`);
+    throw error;
   }
   const analyzer = await analyzerStarting.catch((error: unknown) => {
     throw new CheckError(`the policy pack could not start: ${messageOf(error)}`);
   });
-  const judged = await judge(analyzer, run.resources, fileConfig, { perResource: true });
+  const judged = await judge(analyzer, runs, fileConfig, { perResource: true });
+  const previewed = previewedUrns(runs);
+  const updated = runs.find((run) => !run.preview)?.resources ?? [];
   return {
     ...judged,
     packSource: `local: ${relative(process.cwd(), packDir) || "."}`,
     programDir,
     programEntry: relative(process.cwd(), programEntryFile(programDir)) || "index.ts",
     stackName: options.stackName,
+    mode,
+    updateOnly:
+      mode === "both"
+        ? updated.map((resource) => resource.urn).filter((urn) => !previewed.has(urn))
+        : [],
     durationMs: Date.now() - started,
   };
 }
@@ -90,7 +105,8 @@ export async function runStackExportCheck(
     throw new CheckError(`the policy pack could not start: ${messageOf(error)}`);
   });
   // As after an update: the engine sends AnalyzeStack alone, with the recorded state.
-  const judged = await judge(analyzer, deployed.resources, fileConfig, { perResource: false });
+  const recorded = { preview: false, resources: deployed.resources };
+  const judged = await judge(analyzer, [recorded], fileConfig, { perResource: false });
   const source = options.stackExport === "-" ? "standard input" : options.stackExport;
   return {
     ...judged,
@@ -103,10 +119,13 @@ export async function runStackExportCheck(
   };
 }
 
-/** The pack, configured as the CLI would, judges the resources; the analyzer is stopped after. */
+/** The passes a check judges: what each registered (or what a stack export recorded). */
+type Pass = Pick<ProgramRun, "preview" | "resources" | "remoteComponents">;
+
+/** The pack, configured as the CLI would, judges each pass; the analyzer is stopped after. */
 async function judge(
   analyzer: AnalyzerClient,
-  resources: RegisteredResource[],
+  passes: Pass[],
   fileConfig: ReturnType<typeof readPolicyConfigFile>,
   options: { perResource: boolean },
 ): Promise<Pick<CheckResult, "pack" | "resourceCount" | "diagnostics">> {
@@ -114,18 +133,19 @@ async function judge(
     const pack = await analyzer.info();
     const config = guard("policy pack config", () => resolvePolicyConfig(pack, fileConfig));
     await analyzer.configure(config);
+    const previewed = previewedUrns(passes);
     const diagnostics: Diagnostic[] = [];
-    if (options.perResource) {
-      // The engine asks as resources register, many at once; the report keeps registration order.
-      const perResource = await Promise.all(
-        resources.map((resource) => analyzer.analyze(resource)),
-      );
-      for (const found of perResource) diagnostics.push(...found);
+    for (const pass of passes) {
+      const found = [
+        ...(options.perResource ? await analyzeEach(analyzer, pass.resources) : []),
+        ...(await analyzer.analyzeStack(pass.resources)),
+      ];
+      diagnostics.push(...found.filter((diagnostic) => counts(pass, diagnostic, previewed)));
     }
-    diagnostics.push(...(await analyzer.analyzeStack(resources)));
+    const seen = new Set(passes.flatMap((pass) => pass.resources.map((resource) => resource.urn)));
     return {
       pack,
-      resourceCount: resources.length,
+      resourceCount: seen.size,
       diagnostics: withWaivers(dedupe(diagnostics), config),
     };
   } catch (error) {
@@ -136,6 +156,63 @@ async function judge(
   } finally {
     analyzer.stop();
   }
+}
+
+/** The engine asks as resources register, many at once; the report keeps registration order. */
+async function analyzeEach(
+  analyzer: AnalyzerClient,
+  resources: RegisteredResource[],
+): Promise<Diagnostic[]> {
+  return (await Promise.all(resources.map((resource) => analyzer.analyze(resource)))).flat();
+}
+
+function previewedUrns(passes: Pass[]): Set<string> {
+  return new Set(
+    passes.filter((pass) => pass.preview).flatMap((pass) => pass.resources.map((r) => r.urn)),
+  );
+}
+
+/**
+ * Whether a pass's diagnostic counts. A multi-language component's outputs (its children, made by
+ * its own provider) are unknown at a preview and cannot be faked at an update, where the SDK reads
+ * them as known and missing; so with such components in the stack (and a preview beside it), the
+ * update pass judges only what the preview never registered (what `apply` made).
+ */
+function counts(run: Pass, diagnostic: Diagnostic, previewed: Set<string>): boolean {
+  if (run.preview || previewed.size === 0 || !run.remoteComponents?.length) return true;
+  return !previewed.has(diagnostic.urn);
+}
+
+/** The passes the mode asks for, side by side; a preview's failure is the one reported first. */
+async function runPasses(
+  programDir: string,
+  stackName: string,
+  mode: CheckMode,
+  timeoutMs: number,
+): Promise<ProgramRun[]> {
+  const previews = mode === "both" ? [true, false] : [mode === "preview"];
+  const settled = await Promise.allSettled(
+    // The same source type-checks once: in the preview when both passes run.
+    previews.map((preview) =>
+      runProgramInChild({
+        programDir,
+        stackName,
+        preview,
+        timeoutMs,
+        transpileOnly: !preview && previews.length > 1,
+      }),
+    ),
+  );
+  const runs: ProgramRun[] = [];
+  for (const outcome of settled) {
+    if (outcome.status === "rejected") {
+      const error: unknown = outcome.reason;
+      if (error instanceof CheckError) throw error;
+      throw new CheckError(`the program failed: ${messageOf(error)}`);
+    }
+    runs.push(outcome.value);
+  }
+  return runs;
 }
 
 function programEntryFile(programDir: string): string {
