@@ -9,14 +9,18 @@ import {
   formatReport,
   mandatory,
   summaryLine,
+  uncontainedLine,
   type ReportFormat,
 } from "./policy-check/report";
 import { killAllChildren } from "./policy-check/child-processes";
+import { isCredential } from "./policy-check/program-environment";
 import { CheckError, DEFAULT_TIMEOUT_MS, runPolicyCheck } from "./policy-check/run-check";
 
 const USAGE = `usage: npm run policy -- [--program DIR] [--stack NAME] [--policy-pack DIR]
                          [--policy-pack-config FILE] [--format text|json|junit|sarif] [--output FILE]
-                         [--timeout SECONDS]  (each wait: program, pack start, each call; default ${DEFAULT_TIMEOUT_MS / 1000})`;
+                         [--timeout SECONDS]  (each wait: program, pack start, each call; default ${DEFAULT_TIMEOUT_MS / 1000})
+                         [--pass-env NAME]...  (hand the program one more variable; never credentials)
+                         [--allow-network]  (let the contained program reach the network)`;
 
 // Interrupted (Ctrl-C, a CI job cancelled): the program's and the pack's processes go too.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -39,6 +43,8 @@ async function main(): Promise<number> {
         format: { type: "string", default: "text" },
         output: { type: "string" },
         timeout: { type: "string", default: String(DEFAULT_TIMEOUT_MS / 1000) },
+        "pass-env": { type: "string", multiple: true, default: [] },
+        "allow-network": { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
     }));
@@ -62,6 +68,13 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  const refused = values["pass-env"].filter(isCredential);
+  if (refused.length > 0) {
+    console.error(
+      `--pass-env ${refused.join(", ")}: cloud credentials and tokens (AWS_*, PULUMI_ACCESS_TOKEN, GITHUB_TOKEN, ACTIONS_*_TOKEN*) never reach the program\n${USAGE}`,
+    );
+    return 2;
+  }
   try {
     const result = await runPolicyCheck({
       programDir: values.program,
@@ -69,11 +82,14 @@ async function main(): Promise<number> {
       packDir: values["policy-pack"],
       policyConfigFile: values["policy-pack-config"],
       timeoutMs: timeoutSeconds * 1000,
+      passEnv: values["pass-env"],
+      allowNetwork: values["allow-network"],
     });
     const report = formatReport(result, format);
     if (values.output) {
       writeFileSync(values.output, `${report}\n`);
       console.log(format === "text" ? report : summaryLine(result));
+      if (format !== "text" && result.uncontained) console.log(uncontainedLine(result.uncontained));
     } else {
       console.log(report);
     }

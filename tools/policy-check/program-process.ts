@@ -2,21 +2,21 @@
 // program's folder (see program-host.ts), and returns what it registered under mocks. Every way
 // the program cannot run ends in a CheckError with one line; the child never outlives the run.
 import { buildSync } from "esbuild";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { parse } from "yaml";
 import { configForMocks, type ProgramRun } from "../pulumi-mock-runner";
 import { CheckError } from "./check-error";
-import { killGroup, spawnTracked } from "./child-processes";
+import { spawnContained } from "./containment";
 import {
   describeProgramFailure,
   firstLine,
   missingPackageLine,
   type ProgramFailure,
 } from "./program-errors";
+import { runFolder } from "./run-folder";
 
 /** The job the parent sends the program's process. */
 export interface HostJob {
@@ -40,14 +40,20 @@ export interface ProgramJob {
   preview: boolean;
   /** How long the program may run, registrations included. */
   timeoutMs: number;
+  /** Names of the check's environment the program gets beyond the allow-list. */
+  passEnv?: readonly string[];
+  allowNetwork?: boolean;
 }
+
+/** What the program registered, and why it ran uncontained if it did. */
+export type ContainedRun = ProgramRun & { uncontained?: string };
 
 interface ProjectFile {
   main?: string;
   runtime: { name: string; options: Record<string, unknown> };
 }
 
-export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
+export async function runProgramInChild(job: ProgramJob): Promise<ContainedRun> {
   const programDir = resolve(job.programDir);
   const project = readProjectFile(programDir);
   const stackConfig = guard(() => configForMocks(programDir, job.stackName));
@@ -86,23 +92,37 @@ export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
       `warning: ${programDir} has no package.json and its Pulumi.yaml no main, so the language host runs ${enclosing} (the main of an enclosing package.json); set main in Pulumi.yaml to run this folder's program`,
     );
   }
-  const message = await runHost(programDir, nodeArgs, hostJob, job.timeoutMs);
+  const { message, uncontained } = await runHost(programDir, nodeArgs, hostJob, job);
   if (message.kind === "failed") {
     throw new CheckError(describeProgramFailure(message.failure, installDir));
   }
-  return message.run;
+  return { ...message.run, ...(uncontained ? { uncontained } : {}) };
 }
 
-function runHost(
+async function runHost(
   programDir: string,
   nodeArgs: string[],
-  job: HostJob,
-  timeoutMs: number,
-): Promise<HostMessage> {
-  const child = spawnTracked(process.execPath, [...nodeArgs, hostScript()], {
+  hostJob: HostJob,
+  job: ProgramJob,
+): Promise<{ message: HostMessage; uncontained?: string }> {
+  const run = spawnContained(process.execPath, [...nodeArgs, hostScript()], {
     cwd: programDir,
+    env: {},
+    passEnv: job.passEnv ?? [],
+    allowNetwork: job.allowNetwork ?? false,
+    writableDirs: [],
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
+  try {
+    const message = await hostAnswer(run.child, hostJob, job.timeoutMs);
+    return { message, ...(run.whyUncontained ? { uncontained: run.whyUncontained } : {}) };
+  } finally {
+    // Every process the program started ends before anything is reported.
+    run.endAll();
+  }
+}
+
+function hostAnswer(child: ChildProcess, job: HostJob, timeoutMs: number): Promise<HostMessage> {
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     if (stderr.length < 65_536) stderr += chunk.toString();
@@ -114,12 +134,10 @@ function runHost(
           `the program did not finish within ${timeoutMs / 1000} s (a promise that never settles?); raise the limit with --timeout`,
         ),
       );
-      killGroup(child);
     }, timeoutMs);
     child.once("message", (message: HostMessage) => {
       clearTimeout(timer);
       resolvePromise(message);
-      killGroup(child);
     });
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
@@ -138,7 +156,7 @@ function runHost(
   });
 }
 
-/** The child's script: program-host.ts and what it imports, bundled once per content. */
+/** The child's script: program-host.ts and what it imports, bundled for this run. */
 function hostScript(): string {
   const result = buildSync({
     entryPoints: [join(__dirname, "program-host.ts")],
@@ -151,15 +169,9 @@ function hostScript(): string {
     write: false,
     logLevel: "silent",
   });
-  const code = result.outputFiles[0].contents;
-  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
-  const dir = join(tmpdir(), "mailer-api-policy-check");
-  const file = join(dir, `program-host-${hash}.js`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(`${file}.${process.pid}`, code);
-    renameSync(`${file}.${process.pid}`, file);
-  }
+  // Written fresh on every run into the run's private folder: never read back from a shared path.
+  const file = join(runFolder(), "program-host.js");
+  writeFileSync(file, result.outputFiles[0].contents, { mode: 0o600 });
   return file;
 }
 

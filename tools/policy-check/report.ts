@@ -13,6 +13,8 @@ export interface CheckResult {
   resourceCount: number;
   diagnostics: Diagnostic[];
   durationMs: number;
+  /** Why the program ran uncontained (see containment.ts); absent when it ran contained. */
+  uncontained?: string;
 }
 
 export const REPORT_FORMATS = ["text", "json", "junit", "sarif"] as const;
@@ -67,8 +69,13 @@ function textReport(result: CheckResult): string {
       ...diagnostic.message.split("\n").map((line) => `          ${line}`),
     );
   }
+  if (result.uncontained) lines.push("", uncontainedLine(result.uncontained));
   lines.push("", summaryLine(result));
   return lines.join("\n");
+}
+
+export function uncontainedLine(why: string): string {
+  return `the program ran uncontained: ${why}`;
 }
 
 function jsonReport(result: CheckResult) {
@@ -77,6 +84,8 @@ function jsonReport(result: CheckResult) {
     program: result.programDir,
     stack: result.stackName,
     resourceCount: result.resourceCount,
+    contained: !result.uncontained,
+    ...(result.uncontained ? { uncontained: uncontainedLine(result.uncontained) } : {}),
     passed: mandatory(result).length === 0,
     violations: result.diagnostics.map((diagnostic) => ({
       policy: diagnostic.policyName,

@@ -17,6 +17,10 @@ export interface CheckOptions {
   policyConfigFile?: string;
   /** The bound on each wait: the program's run, the pack's start, each call to the pack. */
   timeoutMs?: number;
+  /** Names of the check's environment the program gets beyond the allow-list (`--pass-env`). */
+  passEnv?: readonly string[];
+  /** Let the contained program reach the network (`--allow-network`). */
+  allowNetwork?: boolean;
 }
 
 export { CheckError };
@@ -47,6 +51,8 @@ export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult
       stackName: options.stackName,
       preview: true,
       timeoutMs,
+      passEnv: options.passEnv ?? [],
+      allowNetwork: options.allowNetwork ?? false,
     });
   } catch (error) {
     analyzerStarting.then((client) => client.stop()).catch(() => undefined);
@@ -77,6 +83,7 @@ export async function runPolicyCheck(options: CheckOptions): Promise<CheckResult
       resourceCount: run.resources.length,
       diagnostics: dedupe(diagnostics),
       durationMs: Date.now() - started,
+      ...(run.uncontained ? { uncontained: run.uncontained } : {}),
     };
   } catch (error) {
     if (error instanceof CheckError) throw error;
