@@ -130,7 +130,9 @@ describe("a program that rewrites the check's code and every cache of it it can 
     const root = copyOfTheCheck();
     const programs = join(root, "tests/fixtures/programs");
     // A first check of an open stack fills every cache there is to attack.
-    expect((await npmRunPolicy(root, "--program", join(programs, "bad-no-authorizer"))).status).toBe(1);
+    expect(
+      (await npmRunPolicy(root, "--program", join(programs, "bad-no-authorizer"))).status,
+    ).toBe(1);
     const before = fingerprint(join(root, "tools"));
     await npmRunPolicy(root, "--program", join(programs, "hostile-rewrites-check"));
     expect(fingerprint(join(root, "tools"))).toEqual(before);

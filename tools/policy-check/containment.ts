@@ -86,7 +86,9 @@ export function spawnContained(
       live.delete(run);
       const namespace = contained ? pidNamespaceOf(child.pid) : undefined;
       if (child.pid !== undefined) signal(-child.pid);
-      endEvery((pid) => carries(pid, marker) || (namespace !== undefined && inNamespace(pid, namespace)));
+      endEvery(
+        (pid) => carries(pid, marker) || (namespace !== undefined && inNamespace(pid, namespace)),
+      );
       rmSync(tempDir, { recursive: true, force: true });
     },
   };
