@@ -36,7 +36,12 @@ afterAll(() => {
 
 describe("a program that writes its environment to a file", () => {
   it("finds no credential or token in it, and its own temp folder", async () => {
-    const run = await runCheck("--program", join(FIXTURES_DIR, "hostile-environment"));
+    const run = await runCheck(
+      "--program",
+      join(FIXTURES_DIR, "hostile-environment"),
+      "--timeout",
+      "180",
+    );
     expect(run.status).toBe(2);
     const shown = /the program failed under preview: environment: (\{.*\})$/.exec(
       run.stderr.trim(),
@@ -65,6 +70,8 @@ describe("a program that leaves a detached grandchild to rewrite the report", ()
       "json",
       "--output",
       output,
+      "--timeout",
+      "180",
     );
     expect(run.status).toBe(1);
     const written = readFileSync(output, "utf8");
@@ -116,7 +123,7 @@ describe("a program that rewrites the check's code and every cache of it it can 
     return new Promise((resolve) => {
       execFile(
         "npm",
-        ["run", "--silent", "policy", "--", ...args],
+        ["run", "--silent", "policy", "--", ...args, "--timeout", "180"],
         { cwd: root, timeout: 200_000, env: { ...process.env, TMPDIR: join(root, "tmp") } },
         (error, stdout, stderr) => {
           const status = error ? Number((error as { code?: unknown }).code ?? 99) : 0;
@@ -130,9 +137,8 @@ describe("a program that rewrites the check's code and every cache of it it can 
     const root = copyOfTheCheck();
     const programs = join(root, "tests/fixtures/programs");
     // A first check of an open stack fills every cache there is to attack.
-    expect(
-      (await npmRunPolicy(root, "--program", join(programs, "bad-no-authorizer"))).status,
-    ).toBe(1);
+    const first = await npmRunPolicy(root, "--program", join(programs, "bad-no-authorizer"));
+    expect(first.out).toMatch(/Policy check FAILED: 2 mandatory violations/);
     const before = fingerprint(join(root, "tools"));
     await npmRunPolicy(root, "--program", join(programs, "hostile-rewrites-check"));
     expect(fingerprint(join(root, "tools"))).toEqual(before);
