@@ -60,6 +60,15 @@ describe("a program that writes its environment to a file", () => {
   }, 240_000);
 });
 
+it("refuses to pass a credential on request, with one line and exit 2", async () => {
+  const run = await runCheck("--pass-env", "AWS_SECRET_ACCESS_KEY");
+  expect(run.status).toBe(2);
+  expect(run.stdout).toBe("");
+  expect(run.stderr.split("\n")[0]).toBe(
+    "--pass-env AWS_SECRET_ACCESS_KEY: cloud credentials and tokens (AWS_*, PULUMI_ACCESS_TOKEN, GITHUB_TOKEN, ACTIONS_*_TOKEN*) never reach the program",
+  );
+}, 60_000);
+
 describe("a program that leaves a detached grandchild to rewrite the report", () => {
   it("has it ended before the report is written: the report is unchanged 10 s later", async () => {
     const output = join(workDir, "report.json");
