@@ -36,7 +36,7 @@ done
 shift
 mounts=$(cut -d' ' -f5,6 /proc/self/mountinfo)
 echo "$mounts" | while read -r point options; do
-  point=$(printf '%b' "$point")
+  case "$point" in *\\*) point=$(printf '%b' "$point") ;; esac
   case "$writable" in *" $point "*) continue ;; esac
   case "$point" in /dev | /dev/* | /proc | /proc/*) continue ;; esac
   mount -o "remount,bind,$options,ro" "$point"
