@@ -21,6 +21,11 @@ export interface ContainOptions {
   allowNetwork: boolean;
   /** Folders the program may write besides its temp folder. */
   writableDirs: readonly string[];
+  /**
+   * Folders the program may write as under `pulumi preview` (a build into its own folder), when
+   * contained on a copy of its own: the writes vanish when it ends. Uncontained, they are real.
+   */
+  copyOnWriteDirs?: readonly string[];
   stdio?: StdioOptions;
 }
 
@@ -63,7 +68,12 @@ export function spawnContained(
   const [file, ...fileArgs] = contained
     ? sandboxed(
         support.unshare,
-        { tempDir, writableDirs: options.writableDirs, allowNetwork: options.allowNetwork },
+        {
+          tempDir,
+          writableDirs: options.writableDirs,
+          copyOnWriteDirs: options.copyOnWriteDirs ?? [],
+          allowNetwork: options.allowNetwork,
+        },
         command,
         args,
       )

@@ -92,7 +92,7 @@ export async function runProgramInChild(job: ProgramJob): Promise<ContainedRun> 
       `warning: ${programDir} has no package.json and its Pulumi.yaml no main, so the language host runs ${enclosing} (the main of an enclosing package.json); set main in Pulumi.yaml to run this folder's program`,
     );
   }
-  const { message, uncontained } = await runHost(programDir, nodeArgs, hostJob, job);
+  const { message, uncontained } = await runHost(programDir, installDir, nodeArgs, hostJob, job);
   if (message.kind === "failed") {
     throw new CheckError(describeProgramFailure(message.failure, installDir));
   }
@@ -101,6 +101,7 @@ export async function runProgramInChild(job: ProgramJob): Promise<ContainedRun> 
 
 async function runHost(
   programDir: string,
+  installDir: string,
   nodeArgs: string[],
   hostJob: HostJob,
   job: ProgramJob,
@@ -111,6 +112,8 @@ async function runHost(
     passEnv: job.passEnv ?? [],
     allowNetwork: job.allowNetwork ?? false,
     writableDirs: [],
+    // A program may build into its own folder (as this project's bundles go to dist/).
+    copyOnWriteDirs: [installDir],
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
   try {

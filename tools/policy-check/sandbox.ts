@@ -1,6 +1,7 @@
 // How a program is run contained on Linux: `unshare` gives it its own mount, PID and (unless the
 // network is allowed) network namespaces; a shell script then makes every mount read-only except
-// its temp folder (a fresh tmpfs) and the writable folders it was given, replaces /dev with a few
+// its temp folder (a fresh tmpfs), the writable folders it was given and the copy-on-write ones
+// (an overlay whose writes land in the temp tmpfs and vanish with it), replaces /dev with a few
 // harmless devices, and drops every capability before it runs the program, so the program cannot
 // remount anything. When the namespace's first process ends, the kernel ends every process in it.
 import { spawnSync } from "node:child_process";
@@ -8,7 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-// $1 the program's temp folder, then the writable folders, then "--", then the command.
+// $1 the program's temp folder, then the writable folders, "--", the copy-on-write folders, "--",
+// then the command.
 const SCRIPT = String.raw`set -eu
 tmp=$1; shift
 mount --make-rprivate /
@@ -34,6 +36,16 @@ while [ "$1" != "--" ]; do
   shift
 done
 shift
+layer=0
+while [ "$1" != "--" ]; do
+  layer=$((layer + 1))
+  mkdir -p "$tmp/.overlay/$layer/upper" "$tmp/.overlay/$layer/work"
+  mount -t overlay overlay \
+    -o "lowerdir=$1,upperdir=$tmp/.overlay/$layer/upper,workdir=$tmp/.overlay/$layer/work" "$1"
+  writable="$writable$1 "
+  shift
+done
+shift
 mounts=$(cut -d' ' -f5,6 /proc/self/mountinfo)
 echo "$mounts" | while read -r point options; do
   case "$point" in *\\*) point=$(printf '%b' "$point") ;; esac
@@ -52,6 +64,8 @@ exec setpriv --no-new-privs --bounding-set=-all --inh-caps=-all --ambient-caps=-
 export interface SandboxOptions {
   tempDir: string;
   writableDirs: readonly string[];
+  /** Folders the program may write, its writes kept in its temp tmpfs and discarded with it. */
+  copyOnWriteDirs: readonly string[];
   allowNetwork: boolean;
 }
 
@@ -68,10 +82,11 @@ export function sandboxSupport(): { unshare: string[] } | { why: string } {
   let why = "";
   for (const extra of candidates) {
     const probeDir = mkdtempSync(join(tmpdir(), "policy-check-probe-"));
+    const lowerDir = mkdtempSync(join(tmpdir(), "policy-check-probe-"));
     try {
       const [command, ...args] = sandboxed(
         extra,
-        { tempDir: probeDir, writableDirs: [], allowNetwork: false },
+        { tempDir: probeDir, writableDirs: [], copyOnWriteDirs: [lowerDir], allowNetwork: false },
         "true",
         [],
       );
@@ -85,6 +100,7 @@ export function sandboxSupport(): { unshare: string[] } | { why: string } {
         (probe.stderr.trim().split("\n").pop() || `unshare exited ${probe.status}`);
     } finally {
       rmSync(probeDir, { recursive: true, force: true });
+      rmSync(lowerDir, { recursive: true, force: true });
     }
   }
   const who = process.getuid?.() === 0 ? "as root" : "without root, through a user namespace";
@@ -113,6 +129,9 @@ export function sandboxed(
     "policy-check-sandbox",
     options.tempDir,
     ...options.writableDirs,
+    "--",
+    // overlayfs options cannot name a folder with a comma, a colon or a backslash: read-only then.
+    ...options.copyOnWriteDirs.filter((dir) => !/[,:\\]/.test(dir)),
     "--",
     command,
     ...args,
