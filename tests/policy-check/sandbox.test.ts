@@ -1,11 +1,13 @@
 // spawnContained on its own, with plain shell programs: what a contained program can and cannot
 // do. This suite runs as root (here and in CI), where the program always runs contained.
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnContained, type ContainedProcess } from "../../tools/policy-check/containment";
+import { PROJECT_DIR } from "../harness/pulumi";
 
 const workDir = mkdtempSync(join(tmpdir(), "policy-check-sandbox-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -103,3 +105,28 @@ it("ends a grandchild that left its session and cleared its environment", async 
   expect(commandsWith(`sleep\0${mark}`)).toEqual([]);
   await done;
 });
+
+it("ends the program when the check itself is killed outright (no exit handler runs)", async () => {
+  const mark = `${Math.floor(Math.random() * 1000)}.${randomUUID().replace(/\D/g, "").slice(0, 8)}`;
+  const check = execFile(process.execPath, [
+    join(PROJECT_DIR, "node_modules/tsx/dist/cli.mjs"),
+    join(PROJECT_DIR, "tests/fixtures/contained-sleeper.ts"),
+    mark,
+  ]);
+  const said = await new Promise<string>((resolve) =>
+    check.stdout?.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())),
+  );
+  expect(said).toBe("contained");
+  for (let wait = 0; commandsWith(`sleep\0${mark}`).length === 0; wait += 1) {
+    if (wait > 200) throw new Error("the program never started");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // tsx runs the script in a child process: kill that one, the check proper, outright.
+  const checkPid = readFileSync(`/proc/${check.pid}/task/${check.pid}/children`, "utf8").trim();
+  process.kill(Number(checkPid.split(/\s+/)[0]), "SIGKILL");
+  for (let wait = 0; commandsWith(`sleep\0${mark}`).length > 0 && wait < 200; wait += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(commandsWith(`sleep\0${mark}`)).toEqual([]);
+  check.kill("SIGKILL");
+}, 60_000);

@@ -116,6 +116,12 @@ export function sandboxed(
   args: readonly string[],
 ): string[] {
   return [
+    // Should the check itself be killed outright (no exit handler runs), unshare dies with it, and
+    // with unshare (--kill-child) the namespace and every process in it.
+    "setpriv",
+    "--pdeathsig",
+    "SIGKILL",
+    "--",
     "unshare",
     ...unshareFlags,
     "--mount",
