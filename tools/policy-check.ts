@@ -10,9 +10,11 @@ import {
   formatReport,
   mandatory,
   summaryLine,
+  uncontainedLine,
   type ReportFormat,
 } from "./policy-check/report";
 import { killAllChildren } from "./policy-check/child-processes";
+import { isCredential } from "./policy-check/program-environment";
 import {
   CHECK_MODES,
   CheckError,
@@ -25,7 +27,9 @@ import {
 const USAGE = `usage: npm run policy -- [--program DIR] [--stack NAME] [--stack-export FILE|-] [--policy-pack DIR]
                          [--policy-pack-config FILE] [--format text|json|junit|sarif] [--output FILE]
                          [--timeout SECONDS]  (each wait: program, pack start, each call; default ${DEFAULT_TIMEOUT_MS / 1000})
-                         [--mode preview|update|both]  (how the program runs; default both: passes only if both pass)`;
+                         [--mode preview|update|both]  (how the program runs; default both: passes only if both pass)
+                         [--pass-env NAME]...  (hand the program one more variable; never credentials)
+                         [--allow-network]  (let the contained program reach the network)`;
 
 // Interrupted (Ctrl-C, a CI job cancelled): the program's and the pack's processes go too.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -50,6 +54,8 @@ async function main(): Promise<number> {
         output: { type: "string" },
         timeout: { type: "string", default: String(DEFAULT_TIMEOUT_MS / 1000) },
         mode: { type: "string", default: "both" },
+        "pass-env": { type: "string", multiple: true, default: [] },
+        "allow-network": { type: "boolean", default: false },
         help: { type: "boolean", default: false },
       },
     }));
@@ -61,30 +67,15 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  const invalid = invalidOption(values);
+  if (invalid !== undefined) {
+    console.error(`${invalid}\n${USAGE}`);
+    return 2;
+  }
   const format = values.format as ReportFormat;
-  if (!REPORT_FORMATS.includes(format)) {
-    console.error(`unknown format "${values.format}"\n${USAGE}`);
-    return 2;
-  }
   const mode = values.mode as CheckMode;
-  if (!CHECK_MODES.includes(mode)) {
-    console.error(`unknown mode "${values.mode}"\n${USAGE}`);
-    return 2;
-  }
   const timeoutSeconds = Number(values.timeout);
-  if (!(timeoutSeconds > 0)) {
-    console.error(
-      `--timeout must be a number of seconds above 0, not "${values.timeout}"\n${USAGE}`,
-    );
-    return 2;
-  }
   const stackExport = values["stack-export"];
-  if (stackExport !== undefined && (values.program !== undefined || values.stack !== undefined)) {
-    console.error(
-      `--stack-export judges a deployed stack: give it without --program or --stack\n${USAGE}`,
-    );
-    return 2;
-  }
   try {
     const common = {
       packDir: values["policy-pack"],
@@ -99,11 +90,14 @@ async function main(): Promise<number> {
             programDir: values.program ?? PROJECT_ROOT,
             stackName: values.stack ?? "prod",
             mode,
+            passEnv: values["pass-env"],
+            allowNetwork: values["allow-network"],
           });
     const report = formatReport(result, format);
     if (values.output) {
       writeFileSync(values.output, `${report}\n`);
       console.log(format === "text" ? report : summaryLine(result));
+      if (format !== "text" && result.uncontained) console.log(uncontainedLine(result.uncontained));
     } else {
       console.log(report);
     }
@@ -115,6 +109,36 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+}
+
+/** What is wrong with the options, in one line, or undefined. */
+function invalidOption(values: {
+  format: string;
+  mode: string;
+  timeout: string;
+  program?: string;
+  stack?: string;
+  "stack-export"?: string;
+  "pass-env": string[];
+}): string | undefined {
+  if (!REPORT_FORMATS.includes(values.format as ReportFormat)) {
+    return `unknown format "${values.format}"`;
+  }
+  if (!CHECK_MODES.includes(values.mode as CheckMode)) return `unknown mode "${values.mode}"`;
+  if (!(Number(values.timeout) > 0)) {
+    return `--timeout must be a number of seconds above 0, not "${values.timeout}"`;
+  }
+  if (
+    values["stack-export"] !== undefined &&
+    (values.program !== undefined || values.stack !== undefined)
+  ) {
+    return "--stack-export judges a deployed stack: give it without --program or --stack";
+  }
+  const refused = values["pass-env"].filter(isCredential);
+  if (refused.length > 0) {
+    return `--pass-env ${refused.join(", ")}: cloud credentials and tokens (AWS_*, PULUMI_ACCESS_TOKEN, GITHUB_TOKEN, ACTIONS_*_TOKEN*) never reach the program`;
+  }
+  return undefined;
 }
 
 main()

@@ -29,6 +29,8 @@ export interface ProgramRun {
   outputs: Record<string, unknown>;
   /** Stack outputs whose value is, or contains, a secret (what the CLI shows as [secret]). */
   secretOutputs: string[];
+  /** Why the program ran uncontained (the offline check's engine only), when it did. */
+  uncontained?: string;
   /** URNs of multi-language components (registered remote: their provider makes the children). */
   remoteComponents?: string[];
 }

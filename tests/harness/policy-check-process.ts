@@ -40,7 +40,8 @@ export function startCheck(...args: string[]): StartedCheck {
   const done = new Promise<CheckRun>((resolve) => {
     child = execFile(
       process.execPath,
-      [TSX_CLI, join(PROJECT_DIR, "tools/policy-check.ts"), ...args],
+      // The program gets the marker too: the check hands it only what it is told to.
+      [TSX_CLI, join(PROJECT_DIR, "tools/policy-check.ts"), ...args, "--pass-env", MARKER_KEY],
       { cwd: PROJECT_DIR, timeout: 180_000, env: { ...process.env, [MARKER_KEY]: marker } },
       (error, stdout, stderr) => {
         const status = error ? Number((error as { code?: unknown }).code ?? 99) : 0;

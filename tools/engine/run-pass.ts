@@ -28,6 +28,11 @@ export interface ProgramLaunch {
   timeoutMs: number;
   /** ts-node without the type check (the host's PULUMI_NODEJS_TRANSPILE_ONLY). */
   transpileOnly: boolean;
+  /** More names of the check's environment the program gets (`--pass-env`). */
+  passEnv: readonly string[];
+  allowNetwork: boolean;
+  /** The program's package folder: writable as a copy it cannot keep. */
+  installDir: string;
 }
 
 export type PassOutcome =
@@ -37,8 +42,10 @@ export type PassOutcome =
       signal: string | null;
       stderr: string;
       record: EngineRecord;
+      /** Why the program ran uncontained, when it did. */
+      uncontained?: string;
     }
-  | { kind: "timeout"; record: EngineRecord }
+  | { kind: "timeout"; record: EngineRecord; uncontained?: string }
   | { kind: "spawn-failed"; message: string };
 
 const protocols = new Map<string, SdkProtocol>();
@@ -69,12 +76,9 @@ function protocolOf(pulumiDir: string): SdkProtocol {
 
 /** The program's environment, as the language host sets it up (pulumi-language-nodejs). */
 export function programEnvironment(launch: ProgramLaunch): Record<string, string> {
-  // What the program may see of the check's environment is containment's call (spawn-program.ts);
-  // the user's PULUMI_NODEJS_* settings (PULUMI_NODEJS_TRANSPILE_ONLY) pass, as under the CLI.
+  // What the program may see of the check's environment is containment's call (its allow-list
+  // passes the user's PULUMI_NODEJS_* settings, as under the CLI); here only what the host sets.
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined) env[key] = value;
-  }
   env.PULUMI_CONFIG = JSON.stringify(launch.config);
   env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(launch.secretKeys);
   if (launch.typescript) env.PULUMI_NODEJS_TYPESCRIPT = "true";
@@ -124,7 +128,11 @@ export async function runPass(launch: ProgramLaunch): Promise<PassOutcome> {
       cwd: launch.programDir,
       env: programEnvironment(launch),
       scratchDir,
+      passEnv: launch.passEnv,
+      allowNetwork: launch.allowNetwork,
+      copyOnWriteDirs: [launch.installDir],
     });
+    const uncontained = program.whyUncontained ? { uncontained: program.whyUncontained } : {};
     let stderr = "";
     program.child.stderr?.on("data", (chunk: Buffer) => {
       if (stderr.length < 65_536) stderr += chunk.toString();
@@ -132,7 +140,7 @@ export async function runPass(launch: ProgramLaunch): Promise<PassOutcome> {
     return await new Promise<PassOutcome>((resolve) => {
       const timer = setTimeout(() => {
         program.endAll();
-        resolve({ kind: "timeout", record: services.record });
+        resolve({ kind: "timeout", record: services.record, ...uncontained });
       }, launch.timeoutMs);
       program.child.once("error", (error) => {
         clearTimeout(timer);
@@ -143,7 +151,14 @@ export async function runPass(launch: ProgramLaunch): Promise<PassOutcome> {
         // Whatever the program started goes with it; then its last words, if they come at once.
         program.endAll();
         const done = () =>
-          resolve({ kind: "exited", code, signal, stderr, record: services.record });
+          resolve({
+            kind: "exited",
+            code,
+            signal,
+            stderr,
+            record: services.record,
+            ...uncontained,
+          });
         if (program.child.stderr?.readableEnded !== false) done();
         else {
           const grace = setTimeout(done, 500);

@@ -1,14 +1,20 @@
-// The one way the engine starts a program's process. Containment (an allow-listed environment, a
-// private temp folder, namespaces, ending every descendant) replaces this body; the engine relies
-// only on this shape.
+// The one way the engine starts a program's process: contained (policy-check/containment.ts) where
+// the system allows it, with an allow-listed environment, a private temp folder and every
+// descendant ended before anything is reported. The engine relies only on this shape.
 import type { ChildProcess } from "node:child_process";
-import { killGroup, spawnTracked } from "../policy-check/child-processes";
+import { spawnContained } from "../policy-check/containment";
 
 export interface SpawnOptions {
   cwd: string;
+  /** What the engine sets for the program (config, runtime options); nothing of the check's own. */
   env: Record<string, string>;
   /** A private folder of this run (the engine's socket lives there). */
   scratchDir: string;
+  /** More names of the check's environment to hand over (`--pass-env`). */
+  passEnv: readonly string[];
+  allowNetwork: boolean;
+  /** Folders the program may write as under `pulumi preview` (its own package folder). */
+  copyOnWriteDirs: readonly string[];
 }
 
 export interface SpawnedProgram {
@@ -24,17 +30,20 @@ export function spawnProgram(
   args: string[],
   options: SpawnOptions,
 ): SpawnedProgram {
-  const child = spawnTracked(command, args, {
+  const run = spawnContained(command, args, {
     cwd: options.cwd,
     env: options.env,
+    passEnv: options.passEnv,
+    allowNetwork: options.allowNetwork,
+    writableDirs: [options.scratchDir],
+    copyOnWriteDirs: options.copyOnWriteDirs,
     // No IPC channel: the program has nothing to say to the check but what it registers.
     stdio: ["ignore", "ignore", "pipe"],
   });
   return {
-    child,
-    contained: false,
-    whyUncontained:
-      "containment is not built yet: the program runs as this user, in its process group",
-    endAll: () => killGroup(child),
+    child: run.child,
+    contained: run.contained,
+    ...(run.whyUncontained ? { whyUncontained: run.whyUncontained } : {}),
+    endAll: () => run.endAll(),
   };
 }

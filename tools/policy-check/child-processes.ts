@@ -1,5 +1,6 @@
-// Every process the check starts, so that none outlives it, whatever way it ends: each child runs
-// in its own process group (its own children included) and the whole group is killed on exit.
+// The check's own processes (the policy pack's), so that none outlives it, whatever way it ends:
+// each runs in its own process group, killed as a whole on exit. The program's process is
+// started and ended by containment.ts instead.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 
 const running = new Set<ChildProcess>();

@@ -25,6 +25,10 @@ export interface ProgramJob {
   timeoutMs: number;
   /** Skip the type check (another pass of the same source does it). */
   transpileOnly?: boolean;
+  /** More names of the check's environment the program gets (`--pass-env`). */
+  passEnv?: readonly string[];
+  /** Let the contained program reach the network (`--allow-network`). */
+  allowNetwork?: boolean;
 }
 
 interface ProjectFile {
@@ -74,6 +78,9 @@ export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
     nodeArgs,
     timeoutMs: job.timeoutMs,
     transpileOnly: job.transpileOnly === true,
+    passEnv: job.passEnv ?? [],
+    allowNetwork: job.allowNetwork ?? false,
+    installDir,
   });
   return programRunOf(outcome, job, stackConfig.projectName, installDir);
 }
@@ -103,6 +110,7 @@ function programRunOf(
           outputs: outcome.record.stackOutputs,
           secretOutputs: outcome.record.secretOutputs,
           remoteComponents: outcome.record.remoteComponents,
+          ...(outcome.uncontained ? { uncontained: outcome.uncontained } : {}),
         };
       }
       if (logged) {

@@ -20,6 +20,8 @@ export interface CheckResult {
   mode?: "preview" | "update" | "both";
   /** Resources only the update pass registered (made where values are known, inside `apply`). */
   updateOnly?: string[];
+  /** Why the program ran uncontained (see containment.ts); absent when it ran contained. */
+  uncontained?: string;
 }
 
 export const REPORT_FORMATS = ["text", "json", "junit", "sarif"] as const;
@@ -83,8 +85,13 @@ function textReport(result: CheckResult): string {
     );
   }
   const skipped = skippedLine(result);
+  if (result.uncontained) lines.push("", uncontainedLine(result.uncontained));
   lines.push("", ...(skipped ? [skipped] : []), summaryLine(result));
   return lines.join("\n");
+}
+
+export function uncontainedLine(why: string): string {
+  return `the program ran uncontained: ${why}`;
 }
 
 /** For a stack export: what the pack did not judge, and what it saw as unknown. */
@@ -110,6 +117,12 @@ function jsonReport(result: CheckResult) {
     program: result.programDir,
     stack: result.stackName,
     resourceCount: result.resourceCount,
+    ...(result.stackExport
+      ? {}
+      : {
+          contained: !result.uncontained,
+          ...(result.uncontained ? { uncontained: uncontainedLine(result.uncontained) } : {}),
+        }),
     passed: mandatory(result).length === 0,
     violations: result.diagnostics.map((diagnostic) => ({
       policy: diagnostic.policyName,

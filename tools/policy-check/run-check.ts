@@ -23,6 +23,10 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Which passes run: a preview (values unknown), an update (values faked), or both. */
   mode?: CheckMode;
+  /** Names of the check's environment the program gets beyond the allow-list (`--pass-env`). */
+  passEnv?: readonly string[];
+  /** Let the contained program reach the network (`--allow-network`). */
+  allowNetwork?: boolean;
 }
 
 export const CHECK_MODES = ["preview", "update", "both"] as const;
@@ -59,7 +63,7 @@ export async function runPolicyCheck(options: CheckOptions): Promise<EngineCheck
   let runs: ProgramRun[];
   try {
     // The program's failure, when both fail, is the one to act on first.
-    runs = await runPasses(programDir, options.stackName, mode, timeoutMs);
+    runs = await runPasses(programDir, options, mode, timeoutMs);
   } catch (error) {
     analyzerStarting.then((client) => client.stop()).catch(() => undefined);
     throw error;
@@ -77,6 +81,7 @@ export async function runPolicyCheck(options: CheckOptions): Promise<EngineCheck
     programEntry: relative(process.cwd(), programEntryFile(programDir)) || "index.ts",
     stackName: options.stackName,
     mode,
+    ...uncontainedOf(runs),
     updateOnly:
       mode === "both"
         ? updated.map((resource) => resource.urn).filter((urn) => !previewed.has(urn))
@@ -166,6 +171,11 @@ async function analyzeEach(
   return (await Promise.all(resources.map((resource) => analyzer.analyze(resource)))).flat();
 }
 
+function uncontainedOf(runs: ProgramRun[]): { uncontained?: string } {
+  const why = runs.find((run) => run.uncontained)?.uncontained;
+  return why ? { uncontained: why } : {};
+}
+
 function previewedUrns(passes: Pass[]): Set<string> {
   return new Set(
     passes.filter((pass) => pass.preview).flatMap((pass) => pass.resources.map((r) => r.urn)),
@@ -186,7 +196,7 @@ function counts(run: Pass, diagnostic: Diagnostic, previewed: Set<string>): bool
 /** The passes the mode asks for, side by side; a preview's failure is the one reported first. */
 async function runPasses(
   programDir: string,
-  stackName: string,
+  options: Pick<CheckOptions, "stackName" | "passEnv" | "allowNetwork">,
   mode: CheckMode,
   timeoutMs: number,
 ): Promise<ProgramRun[]> {
@@ -196,7 +206,9 @@ async function runPasses(
     previews.map((preview) =>
       runProgramInChild({
         programDir,
-        stackName,
+        stackName: options.stackName,
+        passEnv: options.passEnv ?? [],
+        allowNetwork: options.allowNetwork ?? false,
         preview,
         timeoutMs,
         transpileOnly: !preview && previews.length > 1,
