@@ -35,6 +35,11 @@ export interface StartedCheck {
 }
 
 export function startCheck(...args: string[]): StartedCheck {
+  return startCheckWith({}, ...args);
+}
+
+/** The check with more of the environment (the program sees only what the check hands over). */
+export function startCheckWith(extraEnv: Record<string, string>, ...args: string[]): StartedCheck {
   const marker = randomUUID();
   let child!: ChildProcess;
   const done = new Promise<CheckRun>((resolve) => {
@@ -42,7 +47,11 @@ export function startCheck(...args: string[]): StartedCheck {
       process.execPath,
       // The program gets the marker too: the check hands it only what it is told to.
       [TSX_CLI, join(PROJECT_DIR, "tools/policy-check.ts"), ...args, "--pass-env", MARKER_KEY],
-      { cwd: PROJECT_DIR, timeout: 180_000, env: { ...process.env, [MARKER_KEY]: marker } },
+      {
+        cwd: PROJECT_DIR,
+        timeout: 180_000,
+        env: { ...process.env, ...extraEnv, [MARKER_KEY]: marker },
+      },
       (error, stdout, stderr) => {
         const status = error ? Number((error as { code?: unknown }).code ?? 99) : 0;
         resolve({ status, stdout, stderr, marker });
@@ -54,6 +63,14 @@ export function startCheck(...args: string[]): StartedCheck {
 
 export function runCheck(...args: string[]): Promise<CheckRun> {
   return startCheck(...args).done;
+}
+
+/**
+ * The check of a fixture program that `npm test`'s type check already covers (tests/ is in
+ * tsconfig.json): the language host's PULUMI_NODEJS_TRANSPILE_ONLY skips the second type check.
+ */
+export function runCheckOfTypedFixture(...args: string[]): Promise<CheckRun> {
+  return startCheckWith({ PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, ...args).done;
 }
 
 /** Live processes (zombies excluded) whose environment holds the marker, with their command. */

@@ -4,7 +4,11 @@
 import { join } from "node:path";
 import { FIXTURES_DIR } from "../harness/policy";
 import { PROJECT_DIR } from "../harness/pulumi";
-import { runCheck, type CheckRun, type JsonReport } from "../harness/policy-check-process";
+import {
+  runCheckOfTypedFixture,
+  type CheckRun,
+  type JsonReport,
+} from "../harness/policy-check-process";
 
 const ALLOW_IAM = join(PROJECT_DIR, "tests/fixtures/policy-config/allow-iam.json");
 
@@ -369,7 +373,7 @@ beforeAll(async () => {
     await Promise.all(
       CASES.slice(index, index + 2).map(([label, spec]) => {
         const args = ["--program", join(FIXTURES_DIR, spec.fixture), "--format", "json"];
-        const run = runCheck(
+        const run = runCheckOfTypedFixture(
           ...args,
           ...(spec.config ? ["--policy-pack-config", spec.config] : []),
         );

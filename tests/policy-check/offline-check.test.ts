@@ -7,7 +7,12 @@ import { join } from "node:path";
 import { POLICY_PACK_NAME, policies } from "../../policy-pack/policies";
 import { FIXTURES_DIR } from "../harness/policy";
 import { PROJECT_DIR } from "../harness/pulumi";
-import { runCheck, type CheckRun, type JsonReport } from "../harness/policy-check-process";
+import {
+  runCheck,
+  runCheckOfTypedFixture,
+  type CheckRun,
+  type JsonReport,
+} from "../harness/policy-check-process";
 import { mutantProgram } from "../harness/stack-export";
 
 expect.extend({ toBeValidSarifLog });
@@ -89,7 +94,7 @@ describe("small real programs, each judged by the right policy", () => {
   beforeAll(async () => {
     for (let index = 0; index < cases.length; index += 2) {
       const batch = cases.slice(index, index + 2).map(([name]) => {
-        const run = runCheck("--program", fixture(name), "--format", "json");
+        const run = runCheckOfTypedFixture("--program", fixture(name), "--format", "json");
         results.set(name, run);
         return run;
       });
@@ -113,7 +118,7 @@ describe("enforcement levels from a --policy-pack-config file", () => {
   it("turns a mandatory policy advisory, so the stack passes with a warning", async () => {
     const config = join(workDir, "advisory.json");
     writeFileSync(config, JSON.stringify({ "apigateway-stages-throttled": "advisory" }));
-    const run = await runCheck(
+    const run = await runCheckOfTypedFixture(
       "--program",
       fixture("bad-rate-limit-off"),
       "--policy-pack-config",
@@ -134,7 +139,7 @@ describe("enforcement levels from a --policy-pack-config file", () => {
         "apigateway-stages-have-usage-quota": "mandatory",
       }),
     );
-    const run = await runCheck(
+    const run = await runCheckOfTypedFixture(
       "--program",
       fixture("good-token-authorizer"),
       "--policy-pack-config",
@@ -194,7 +199,7 @@ describe("machine-readable reports", () => {
     const runs = await Promise.all(
       (["json", "junit", "sarif"] as const).map(async (format) => {
         const output = join(workDir, `report.${format}`);
-        const run = await runCheck(
+        const run = await runCheckOfTypedFixture(
           "--program",
           fixture("bad-second-method-open"),
           "--format",

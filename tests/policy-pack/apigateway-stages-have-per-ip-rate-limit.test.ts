@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { stagesHavePerIpRateLimit } from "../../policy-pack/policies/apigateway-stages-have-per-ip-rate-limit";
 import { BOTH_MODES, FIXTURES_DIR, runFixture, validateStack } from "../harness/policy";
 import { runProdStack } from "../harness/pulumi";
-import { runCheck } from "../harness/policy-check-process";
+import { runCheckOfTypedFixture } from "../harness/policy-check-process";
 
 const NO_WEB_ACL =
   /^Stage "prod" has no AWS WAF web ACL associated with it, so nothing limits requests per client/;
@@ -81,7 +81,7 @@ describe("through the real pack", () => {
   const fixture = (name: string) => join(FIXTURES_DIR, name);
 
   it("warns, and passes, a stage without a per-IP limit by default", async () => {
-    const run = await runCheck("--program", fixture("good-token-authorizer"));
+    const run = await runCheckOfTypedFixture("--program", fixture("good-token-authorizer"));
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
       "[advisory]  apigateway-stages-have-per-ip-rate-limit  (aws:apigateway/stage:Stage: prod)",
@@ -89,7 +89,7 @@ describe("through the real pack", () => {
   }, 120_000);
 
   it("refuses it when the pack config makes the policy mandatory", async () => {
-    const run = await runCheck(
+    const run = await runCheckOfTypedFixture(
       "--program",
       fixture("bad-per-ip-count-only"),
       "--policy-pack-config",
@@ -111,7 +111,7 @@ describe("through the real pack", () => {
   }, 120_000);
 
   it("passes a stage with a per-IP limit even when the policy is mandatory", async () => {
-    const run = await runCheck(
+    const run = await runCheckOfTypedFixture(
       "--program",
       fixture("good-per-ip-rate-limit"),
       "--policy-pack-config",
