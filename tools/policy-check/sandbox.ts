@@ -30,8 +30,19 @@ ln -s /proc/self/fd/2 "$tmp/.dev/stderr"
 mount --move "$tmp/.dev" /dev
 rmdir "$tmp/.dev"
 writable=" $tmp "
+# The temp folder and the writable folders are set aside (in the new /dev) while the overlays go
+# on, then put back on top: one inside a copy-on-write folder (a temp folder under the program's
+# own) stays the real folder, not the overlay's copy of it.
+stash=/dev/.stash
+mkdir "$stash"
+mkdir "$stash/tmp"
+mount --move "$tmp" "$stash/tmp"
+count=0
 while [ "$1" != "--" ]; do
-  mount --bind "$1" "$1"
+  count=$((count + 1))
+  mkdir "$stash/$count"
+  mount --bind "$1" "$stash/$count"
+  printf '%s\n' "$1" >> "$stash/list"
   writable="$writable$1 "
   shift
 done
@@ -39,13 +50,21 @@ shift
 layer=0
 while [ "$1" != "--" ]; do
   layer=$((layer + 1))
-  mkdir -p "$tmp/.overlay/$layer/upper" "$tmp/.overlay/$layer/work"
+  mkdir -p "$stash/tmp/.overlay/$layer/upper" "$stash/tmp/.overlay/$layer/work"
   mount -t overlay overlay \
-    -o "lowerdir=$1,upperdir=$tmp/.overlay/$layer/upper,workdir=$tmp/.overlay/$layer/work" "$1"
+    -o "lowerdir=$1,upperdir=$stash/tmp/.overlay/$layer/upper,workdir=$stash/tmp/.overlay/$layer/work" "$1"
   writable="$writable$1 "
   shift
 done
 shift
+mount --move "$stash/tmp" "$tmp"
+count=0
+if [ -f "$stash/list" ]; then
+  while read -r point; do
+    count=$((count + 1))
+    mount --move "$stash/$count" "$point"
+  done < "$stash/list"
+fi
 mounts=$(cut -d' ' -f5,6 /proc/self/mountinfo)
 echo "$mounts" | while read -r point options; do
   case "$point" in *\\*) point=$(printf '%b' "$point") ;; esac
