@@ -1,7 +1,7 @@
 // The bundled authorizer, loaded as Lambda loads it, with the digest settings the program deploys.
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
 import { readFileSync } from "node:fs";
-import { sha256Hex } from "../../handlers/token-check";
+import { sha256Hex } from "../../contracts/token";
 import { builtHandlers, loadBundledHandler } from "../harness/bundles";
 import { recordConsoleLog } from "../harness/console-log";
 

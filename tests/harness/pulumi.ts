@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackSettings } from "../../infra/config";
-import { loadStackConfig } from "../../infra/stack-config";
+import { loadStackConfig } from "../../tools/stack-config";
 import {
   runProgramUnderMocks,
   type ProgramRun,
