@@ -8,4 +8,6 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: { rootDir: ".", module: "commonjs" } }],
   },
   testTimeout: 30000,
+  // Spies are put back before every test, so no file restores them itself.
+  restoreMocks: true,
 };

@@ -1,6 +1,7 @@
 // The token's bounds, shared by the config check (infra/settings.ts), the Authorizer resource's
 // identity validation (infra/api.ts), the authorizer Lambda (handlers/token-check.ts) and the
-// local gateway, so all of them accept and refuse the same tokens.
+// local gateway, so all of them accept and refuse the same tokens; and the digest the program stores for each accepted token.
+import { createHash } from "node:crypto";
 
 /** The request header that carries the token (the original console setup's name). */
 export const TOKEN_HEADER = "authtoken";
@@ -28,4 +29,9 @@ export function usesTokenAlphabet(value: string): boolean {
 /** A presented token worth hashing: the token's alphabet, 1 to MAX_AUTH_TOKEN_LENGTH characters. */
 export function isTokenShaped(value: string): boolean {
   return value.length <= MAX_AUTH_TOKEN_LENGTH && usesTokenAlphabet(value);
+}
+
+/** The digest the authorizer's settings hold for each accepted token (lowercase hex SHA-256). */
+export function sha256Hex(value: string): string {
+  return createHash("sha256").update(value, "utf8").digest("hex");
 }

@@ -1,6 +1,6 @@
 // Pure logic of the mailer: turn an API Gateway request body into a validated contact message,
 // and a message into the email SES sends. No I/O here, so every rule is unit-testable.
-import { isEmailAddress } from "./email-address";
+import { isEmailAddress } from "../contracts/email-address";
 import { HttpError } from "./http";
 
 /** Largest request body accepted, in bytes after base64 decoding (413 above). */

@@ -9,6 +9,7 @@ import type { SESClient } from "@aws-sdk/client-ses";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { DEAD_LETTER_REASON_ATTRIBUTE } from "../contracts/delivery-queue";
+import { FUNCTION_ENV } from "../contracts/functions";
 import { newSesClient, newSqsClient } from "./aws-clients";
 import { decodeDeliveryMessage } from "./delivery-message";
 import { logDelivery } from "./log";
@@ -20,9 +21,9 @@ const renewSes = () => {
   ses = newSesClient();
 };
 const sqs = newSqsClient();
-const deadLetterQueueUrl = process.env.DEAD_LETTER_QUEUE_URL ?? "";
-const mailFrom = process.env.MAIL_FROM ?? "";
-const mailTo = (process.env.MAIL_TO ?? "")
+const deadLetterQueueUrl = process.env[FUNCTION_ENV.deadLetterQueueUrl] ?? "";
+const mailFrom = process.env[FUNCTION_ENV.mailFrom] ?? "";
+const mailTo = (process.env[FUNCTION_ENV.mailTo] ?? "")
   .split(",")
   .map((address) => address.trim())
   .filter((address) => address !== "");

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { isAuthorizedByToken } from "../contracts/authorizer-context";
 import { composeEmail, parseContactRequest, type OutgoingEmail } from "./contact-message";
 import { corsHeaders } from "../contracts/cors";
+import { FUNCTION_ENV } from "../contracts/functions";
 import { newSesClient, newSqsClient } from "./aws-clients";
 import { encodeDeliveryMessage, DELIVERY_MESSAGE_VERSION } from "./delivery-message";
 import { decoyMessageId, isHoneypotFilled } from "./honeypot";
@@ -23,13 +24,13 @@ const renewSes = () => {
   ses = newSesClient();
 };
 const sqs = newSqsClient();
-const queueUrl = process.env.DELIVERY_QUEUE_URL ?? "";
-const mailFrom = process.env.MAIL_FROM ?? "";
-const mailTo = (process.env.MAIL_TO ?? "")
+const queueUrl = process.env[FUNCTION_ENV.deliveryQueueUrl] ?? "";
+const mailFrom = process.env[FUNCTION_ENV.mailFrom] ?? "";
+const mailTo = (process.env[FUNCTION_ENV.mailTo] ?? "")
   .split(",")
   .map((address) => address.trim())
   .filter((address) => address !== "");
-const cors = corsHeaders(process.env.ALLOWED_ORIGIN || "*");
+const cors = corsHeaders(process.env[FUNCTION_ENV.allowedOrigin] || "*");
 
 export const QUEUED_MESSAGE =
   "The mail service is busy; your message is kept and will be sent shortly";

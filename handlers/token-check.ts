@@ -7,10 +7,6 @@ import { isTokenShaped } from "../contracts/token";
 
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
 
-export function sha256Hex(value: string): string {
-  return createHash("sha256").update(value, "utf8").digest("hex");
-}
-
 /** Parses AUTH_TOKEN_SHA256: comma-separated lowercase hex digests (two during a rotation). */
 export function parseAcceptedDigests(setting: string | undefined): Buffer[] {
   if (setting === undefined) return [];

@@ -2,7 +2,7 @@
 // into SHA-256 digests that stay secret. The plaintext token leaves this file only as a secret
 // (the `siteToken` output the owner publishes with the site).
 import * as pulumi from "@pulumi/pulumi";
-import { sha256Hex } from "../handlers/token-check";
+import { sha256Hex } from "../contracts/token";
 import {
   checkBotChallengeOrigin,
   ConfigError,

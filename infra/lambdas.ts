@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { HandlerName } from "../contracts/functions";
 import { LAMBDA_NODE_RUNTIME, type HandlerBundle } from "./bundle";
 import type { StackSettings } from "./config";
-import { FUNCTION_SIZES } from "../contracts/functions";
+import { FUNCTION_ENV, FUNCTION_SIZES } from "../contracts/functions";
 import type { MailIdentities } from "./mail-identity";
 import type { DeliveryQueues } from "./delivery-queue";
 
@@ -33,16 +33,16 @@ export function createFunctions(args: {
     "authorizer",
     bundles.authorizer,
     {
-      AUTH_TOKEN_SHA256: settings.acceptedTokenDigests,
-      USAGE_API_KEY: pulumi.secret(args.usageApiKeyValue),
+      [FUNCTION_ENV.authTokenSha256]: settings.acceptedTokenDigests,
+      [FUNCTION_ENV.usageApiKey]: pulumi.secret(args.usageApiKeyValue),
     },
     {},
     settings.authorizerConcurrency,
   );
   const sesSend = sesSendPolicy(settings.mailFrom, settings.mailTo, identities);
   const addresses = {
-    MAIL_FROM: pulumi.output(settings.mailFrom),
-    MAIL_TO: pulumi.output(settings.mailTo.join(",")),
+    [FUNCTION_ENV.mailFrom]: pulumi.output(settings.mailFrom),
+    [FUNCTION_ENV.mailTo]: pulumi.output(settings.mailTo.join(",")),
   };
   // An aws.sqs.Queue's id is its URL.
   const mailer = createFunction(
@@ -50,8 +50,8 @@ export function createFunctions(args: {
     bundles.mailer,
     {
       ...addresses,
-      ALLOWED_ORIGIN: pulumi.output(settings.allowedOrigin),
-      DELIVERY_QUEUE_URL: queues.queue.id,
+      [FUNCTION_ENV.allowedOrigin]: pulumi.output(settings.allowedOrigin),
+      [FUNCTION_ENV.deliveryQueueUrl]: queues.queue.id,
     },
     {
       "ses-send": sesSend,
@@ -62,7 +62,7 @@ export function createFunctions(args: {
   const delivery = createFunction(
     "delivery",
     bundles.delivery,
-    { ...addresses, DEAD_LETTER_QUEUE_URL: queues.deadLetterQueue.id },
+    { ...addresses, [FUNCTION_ENV.deadLetterQueueUrl]: queues.deadLetterQueue.id },
     {
       "ses-send": sesSend,
       "queue-read": queuePolicy([

@@ -8,7 +8,7 @@ import {
   MIN_AUTH_TOKEN_LENGTH,
   usesTokenAlphabet,
 } from "../contracts/token";
-import { isEmailAddress } from "../handlers/email-address";
+import { isEmailAddress } from "../contracts/email-address";
 
 export const PROJECT_NAME = "mailer-api";
 

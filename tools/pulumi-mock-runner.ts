@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
-import { loadStackConfig } from "../infra/stack-config";
+import { loadStackConfig } from "./stack-config";
 import {
   UNKNOWN,
   describeRegistration,

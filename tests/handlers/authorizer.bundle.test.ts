@@ -1,8 +1,9 @@
 // The bundled authorizer, loaded as Lambda loads it, with the digest settings the program deploys.
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
 import { readFileSync } from "node:fs";
-import { sha256Hex } from "../../handlers/token-check";
+import { sha256Hex } from "../../contracts/token";
 import { builtHandlers, loadBundledHandler } from "../harness/bundles";
+import { recordConsoleLog } from "../harness/console-log";
 
 type Authorizer = {
   handler: (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -15,7 +16,7 @@ const stageArn = "arn:aws:execute-api:us-east-1:123456789012:abc123defg/prod/*";
 
 let authorizer: Authorizer;
 let bundleSource: string;
-const logLines: string[] = [];
+const logLines = recordConsoleLog();
 
 beforeAll(async () => {
   const { authorizer: bundle } = await builtHandlers();
@@ -24,10 +25,7 @@ beforeAll(async () => {
     AUTH_TOKEN_SHA256: `${sha256Hex(currentToken)},${sha256Hex(previousToken)}`,
     USAGE_API_KEY: "usage-key-value",
   });
-  jest.spyOn(console, "log").mockImplementation((line: string) => void logLines.push(line));
 });
-
-afterAll(() => jest.restoreAllMocks());
 
 function tokenEvent(token: unknown, arn: unknown = methodArn): APIGatewayTokenAuthorizerEvent {
   return {

@@ -12,18 +12,17 @@ import {
   type BundledDelivery,
   type DeliveryStack,
 } from "../harness/delivery-stack";
+import { recordConsoleLog } from "../harness/console-log";
 
 let stack: DeliveryStack;
 let delivery: BundledDelivery;
-const logLines: string[] = [];
+const logLines = recordConsoleLog();
 
 beforeAll(async () => {
   stack = await startDeliveryStack({ visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
   delivery = await stack.newDelivery();
-  jest.spyOn(console, "log").mockImplementation((line: string) => void logLines.push(line));
 });
 afterAll(async () => {
-  jest.restoreAllMocks();
   await stack.stop();
 });
 beforeEach(async () => {

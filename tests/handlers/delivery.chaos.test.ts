@@ -9,6 +9,7 @@ import type { SQSEvent } from "aws-lambda";
 import { pollOnce } from "../../tools/local-stack/event-source-mapping";
 import type { SesFault } from "../../tools/local-ses-faults";
 import { startDeliveryStack, type DeliveryStack } from "../harness/delivery-stack";
+import { recordConsoleLog } from "../harness/console-log";
 import { authorizedPost } from "../harness/proxy-event";
 
 const MESSAGES = 1_000;
@@ -37,13 +38,11 @@ const WEIGHTS: [Exclude<SesFault, "down">, number][] = [
 ];
 
 let stack: DeliveryStack;
-const logLines: string[] = [];
+const logLines = recordConsoleLog();
 beforeAll(async () => {
   stack = await startDeliveryStack({ visibilityTimeoutSeconds: 1, maxReceiveCount: 5 });
-  jest.spyOn(console, "log").mockImplementation((line: string) => void logLines.push(line));
 });
 afterAll(async () => {
-  jest.restoreAllMocks();
   await stack.stop();
 });
 

@@ -1,5 +1,5 @@
 // The bundled mailer, loaded as Lambda loads it, sending through a real local SES.
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { APIGatewayProxyEvent } from "aws-lambda";
 import { createServer } from "node:net";
 import { MAX_BODY_BYTES } from "../../handlers/contact-message";
 import {
@@ -7,42 +7,25 @@ import {
   TEST_MAILER_ENV,
   builtHandlers,
   loadBundledHandler,
-  loadBundledMailer,
+  useBundledMailer,
+  type BundledMailer,
 } from "../harness/bundles";
-import { startLocalSes, type LocalSes } from "../../tools/local-ses";
-import { authorizedPost, lastRequestId } from "../harness/proxy-event";
-
-type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
+import { recordConsoleLog } from "../harness/console-log";
+import { authorizedPost as post, lastRequestId } from "../harness/proxy-event";
 
 // aws-ses-v2-local keeps only the first recipient of a v1 SendEmail; several recipients are
 // checked on the SES request itself (mailer.ses-faults.test.ts).
-const MAILER_ENV = TEST_MAILER_ENV;
+const { mailer, ses } = useBundledMailer({ ses: "local" });
+const logLines = recordConsoleLog();
 
-let ses: LocalSes;
-let mailer: Mailer;
-const logLines: string[] = [];
-
-beforeAll(async () => {
-  ses = await startLocalSes();
-  mailer = await loadBundledMailer(ses.url);
-  jest.spyOn(console, "log").mockImplementation((line: string) => void logLines.push(line));
-});
-
-afterAll(async () => {
-  jest.restoreAllMocks();
-  await ses.stop();
-});
-
-beforeEach(() => ses.clear());
-
-const post = authorizedPost;
+beforeEach(() => ses().clear());
 
 describe("bundled mailer with the local SES", () => {
   it("mails the fixed notification for a POST with no body, as curl sends it", async () => {
-    const answer = await mailer.handler(post(null, { authtoken: "x" }));
+    const answer = await mailer().handler(post(null, { authtoken: "x" }));
     expect(answer.statusCode).toBe(200);
     const { messageId } = JSON.parse(answer.body) as { messageId: string };
-    const [email, ...others] = await ses.inbox();
+    const [email, ...others] = await ses().inbox();
     expect(others).toHaveLength(0);
     expect(email.messageId).toBe(messageId);
     expect(email.from).toBe("website@example.com");
@@ -59,13 +42,13 @@ describe("bundled mailer with the local SES", () => {
       subject: "A question about order 42",
       message: "Hello,\nis it shipped?",
     });
-    const answer = await mailer.handler(post(body));
+    const answer = await mailer().handler(post(body));
     expect(answer.statusCode).toBe(200);
     expect(answer.headers).toMatchObject({
       "Access-Control-Allow-Origin": "https://www.example.com",
       "Content-Type": "application/json",
     });
-    const [email] = await ses.inbox();
+    const [email] = await ses().inbox();
     expect(email.from).toBe("website@example.com");
     expect(email.destination).toEqual({
       to: ["owner@example.com"],
@@ -80,9 +63,9 @@ describe("bundled mailer with the local SES", () => {
 
   it("decodes a base64-encoded body", async () => {
     const body = Buffer.from(JSON.stringify({ message: "sent as base64" })).toString("base64");
-    const answer = await mailer.handler(post(body, undefined, { isBase64Encoded: true }));
+    const answer = await mailer().handler(post(body, undefined, { isBase64Encoded: true }));
     expect(answer.statusCode).toBe(200);
-    expect((await ses.inbox())[0].body.text).toContain("sent as base64");
+    expect((await ses().inbox())[0].body.text).toContain("sent as base64");
   });
 
   const json = { "Content-Type": "application/json" };
@@ -145,21 +128,21 @@ describe("bundled mailer with the local SES", () => {
   it.each(badRequests)(
     "refuses %s with a JSON error and sends nothing",
     async (_l, event, status) => {
-      const answer = await mailer.handler(event);
+      const answer = await mailer().handler(event);
       expect(answer.statusCode).toBe(status);
       const body = JSON.parse(answer.body) as { error?: unknown };
       expect(typeof body.error).toBe("string");
       expect(Object.keys(body)).toEqual(["error"]);
       expect(answer.headers?.["Access-Control-Allow-Origin"]).toBe("https://www.example.com");
-      expect(await ses.inbox()).toEqual([]);
+      expect(await ses().inbox()).toEqual([]);
     },
   );
 
   it("logs one JSON line per request without the message body", async () => {
     logLines.length = 0;
     const secretText = "my private message 1234";
-    await mailer.handler(post(JSON.stringify({ message: secretText })));
-    await mailer.handler(post("{bad"));
+    await mailer().handler(post(JSON.stringify({ message: secretText })));
+    await mailer().handler(post("{bad"));
     expect(logLines).toHaveLength(2);
     const [sent, refused] = logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(sent).toMatchObject({ outcome: "sent-message", status: 200 });
@@ -179,9 +162,9 @@ describe("bundled mailer when SES cannot be reached", () => {
       });
     });
     const { mailer: bundle } = await builtHandlers();
-    const unreachable = loadBundledHandler<Mailer>(bundle, {
+    const unreachable = loadBundledHandler<BundledMailer>(bundle, {
       ...LOCAL_AWS_ENV,
-      ...MAILER_ENV,
+      ...TEST_MAILER_ENV,
       AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${closedPort}`,
     });
     logLines.length = 0;
@@ -201,12 +184,12 @@ describe("bundled mailer when SES cannot be reached", () => {
 describe("bundled mailer without its addresses", () => {
   it("answers 500 and logs it as a failure, never as a refusal of the caller", async () => {
     const { mailer: bundle } = await builtHandlers();
-    const unconfigured = loadBundledHandler<Mailer>(bundle, {
+    const unconfigured = loadBundledHandler<BundledMailer>(bundle, {
       ...LOCAL_AWS_ENV,
-      ...MAILER_ENV,
+      ...TEST_MAILER_ENV,
       MAIL_FROM: "",
       MAIL_TO: "",
-      AWS_ENDPOINT_URL_SES: ses.url,
+      AWS_ENDPOINT_URL_SES: ses().url,
     });
     logLines.length = 0;
     const answer = await unconfigured.handler(post(JSON.stringify({ message: "m" })));
@@ -217,7 +200,7 @@ describe("bundled mailer without its addresses", () => {
       status: 500,
       reason: "not-configured",
     });
-    expect(await ses.inbox()).toEqual([]);
+    expect(await ses().inbox()).toEqual([]);
   });
 });
 
@@ -245,15 +228,15 @@ describe("bundled mailer facing what is not an authorized API Gateway POST", () 
   ];
 
   it.each(events)("refuses %s without calling SES", async (_label, event, status) => {
-    const answer = await mailer.handler(event as APIGatewayProxyEvent);
+    const answer = await mailer().handler(event as APIGatewayProxyEvent);
     expect(answer.statusCode).toBe(status);
     expect(Object.keys(JSON.parse(answer.body) as object)).toEqual(["error"]);
-    expect(await ses.inbox()).toEqual([]);
+    expect(await ses().inbox()).toEqual([]);
   });
 
   it("names the field that holds an invisible formatting character", async () => {
     for (const field of ["name", "subject"]) {
-      const answer = await mailer.handler(
+      const answer = await mailer().handler(
         post(JSON.stringify({ message: "m", [field]: "a\u202eb" })),
       );
       expect(answer.statusCode).toBe(400);
@@ -262,7 +245,7 @@ describe("bundled mailer facing what is not an authorized API Gateway POST", () 
   });
 
   it("still accepts format characters in the message body, where no header shows them", async () => {
-    const answer = await mailer.handler(
+    const answer = await mailer().handler(
       post(JSON.stringify({ message: "family: 👨\u200d👩\u200d👧" })),
     );
     expect(answer.statusCode).toBe(200);

@@ -5,20 +5,19 @@
 // and its answer and log line say it may have been sent.
 import { UNCONFIRMED_MESSAGE } from "../../handlers/ses-errors";
 import { startDeliveryStack, type DeliveryStack } from "../harness/delivery-stack";
+import { recordConsoleLog } from "../harness/console-log";
 import type { BundledMailer } from "../harness/bundles";
 import { authorizedPost, lastRequestId } from "../harness/proxy-event";
 
 let stack: DeliveryStack;
 let mailer: BundledMailer;
-const logLines: string[] = [];
+const logLines = recordConsoleLog();
 
 beforeAll(async () => {
   stack = await startDeliveryStack();
   mailer = await stack.newMailer();
-  jest.spyOn(console, "log").mockImplementation((line: string) => void logLines.push(line));
 });
 afterAll(async () => {
-  jest.restoreAllMocks();
   await stack.stop();
 });
 beforeEach(async () => {

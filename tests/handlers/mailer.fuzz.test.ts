@@ -4,11 +4,10 @@
 // refused input, and every SES request carries each field exactly once, with its own text only.
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { FIELD_LIMITS } from "../../handlers/contact-message";
-import { TEST_MAILER_ENV, loadBundledMailer } from "../harness/bundles";
+import { TEST_MAILER_ENV, useBundledMailer } from "../harness/bundles";
+import { recordConsoleLog } from "../harness/console-log";
 import { authorizedPost } from "../harness/proxy-event";
-import { keyCounts, startRecordingSes, type RecordingSes } from "../harness/recording-ses";
-
-type Mailer = { handler: (event: unknown) => Promise<APIGatewayProxyResult> };
+import { keyCounts } from "../harness/recording-ses";
 
 const SEED = 0x9e3779b9;
 const EVENTS = 3000;
@@ -286,33 +285,22 @@ const SEND_EMAIL_KEYS = [
   "Message.Body.Text.Charset",
 ];
 
-let recording: RecordingSes;
-let mailer: Mailer;
-
-beforeAll(async () => {
-  recording = await startRecordingSes();
-  mailer = await loadBundledMailer(recording.url);
-  jest.spyOn(console, "log").mockImplementation(() => undefined);
-});
-
-afterAll(async () => {
-  jest.restoreAllMocks();
-  await recording.stop();
-});
+const { mailer, ses: recording } = useBundledMailer({ ses: "recording" });
+recordConsoleLog();
 
 it(`survives ${EVENTS} seeded events (seed ${SEED.toString(16)})`, async () => {
   const outcomes = { sent: 0, refused: 0 };
   for (let index = 0; index < EVENTS; index += 1) {
     const testCase = nextCase();
     const where = `event ${index} (${testCase.label}, seed ${SEED.toString(16)})`;
-    const before = recording.bodies.length;
+    const before = recording().bodies.length;
     let answer: APIGatewayProxyResult;
     try {
-      answer = await mailer.handler(testCase.event);
+      answer = await mailer().handler(testCase.event);
     } catch (error) {
       throw new Error(`${where}: the handler threw`, { cause: error });
     }
-    const requests = recording.bodies.slice(before);
+    const requests = recording().bodies.slice(before);
     const status = answer.statusCode;
     if (status >= 500) throw new Error(`${where}: answered ${status} ${answer.body}`);
     if (testCase.expect === "sent" && status !== 200) {
@@ -343,10 +331,10 @@ it(`survives ${EVENTS} seeded events (seed ${SEED.toString(16)})`, async () => {
       }
     }
     outcomes[status === 200 ? "sent" : "refused"] += 1;
-    if (index % 500 === 499) await recording.ses.clear();
+    if (index % 500 === 499) await recording().ses.clear();
   }
   // The mix really exercised both paths.
   expect(outcomes.sent).toBeGreaterThan(EVENTS * 0.3);
   expect(outcomes.refused).toBeGreaterThan(EVENTS * 0.3);
-  expect(recording.bodies).toHaveLength(outcomes.sent);
+  expect(recording().bodies).toHaveLength(outcomes.sent);
 });

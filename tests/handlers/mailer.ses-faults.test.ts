@@ -1,15 +1,14 @@
 // SES answers the local SES cannot produce (throttling, a rejected message), and the exact SES
 // request, through aws-sdk-client-mock on the mailer's source: the bundle carries its own SDK copy.
 import { SESClient, SendEmailCommand } from "@aws-sdk/client-ses";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import type { BundledMailer } from "../harness/bundles";
+import { recordConsoleLog } from "../harness/console-log";
 import { authorizedPost } from "../harness/proxy-event";
 
-type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
-
 const sesMock = mockClient(SESClient);
-let mailer: Mailer;
-const logLines: string[] = [];
+let mailer: BundledMailer;
+const logLines = recordConsoleLog();
 
 beforeAll(() => {
   Object.assign(process.env, {
@@ -19,11 +18,9 @@ beforeAll(() => {
     AWS_REGION: "us-east-1",
   });
   // Loaded after its environment is set, sharing this file's copy of the SDK with the mock.
-  mailer = require("../../handlers/mailer") as Mailer;
-  jest.spyOn(console, "log").mockImplementation((line: string) => void logLines.push(line));
+  mailer = require("../../handlers/mailer") as BundledMailer;
 });
 
-afterAll(() => jest.restoreAllMocks());
 beforeEach(() => sesMock.reset());
 
 const event = (body: string) => authorizedPost(body);

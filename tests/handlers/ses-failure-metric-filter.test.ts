@@ -2,14 +2,18 @@
 // CloudWatch is not here, so this checks the pattern against the real lines the bundled mailer
 // writes, as Lambda's text log format stores them: a quoted term matches when the event contains
 // it, and space-separated terms must all match (CloudWatch Logs filter pattern syntax).
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { APIGatewayProxyEvent } from "aws-lambda";
 import { createServer } from "node:net";
 import { SES_FAILURE_FILTER_PATTERN } from "../../infra/alarms";
 import { authorizedPost } from "../harness/proxy-event";
-import { LOCAL_AWS_ENV, builtHandlers, loadBundledHandler } from "../harness/bundles";
+import {
+  LOCAL_AWS_ENV,
+  builtHandlers,
+  loadBundledHandler,
+  type BundledMailer,
+} from "../harness/bundles";
+import { recordConsoleLog } from "../harness/console-log";
 import { startLocalSes, type LocalSes } from "../../tools/local-ses";
-
-type Mailer = { handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> };
 
 function matchesTerms(pattern: string, event: string): boolean {
   const terms = [...pattern.matchAll(/"([^"]*)"/g)].map((match) => match[1]);
@@ -31,17 +35,15 @@ const env = {
 const post = (body: unknown): APIGatewayProxyEvent => authorizedPost(JSON.stringify(body));
 
 let ses: LocalSes;
-const lines: string[] = [];
+const lines = recordConsoleLog();
 beforeAll(async () => {
   ses = await startLocalSes();
-  jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
 });
 afterAll(async () => {
-  jest.restoreAllMocks();
   await ses.stop();
 });
 
-async function linesOf(mailer: Mailer, body: unknown): Promise<string[]> {
+async function linesOf(mailer: BundledMailer, body: unknown): Promise<string[]> {
   lines.length = 0;
   await mailer.handler(post(body));
   return lines.map(asLambdaTextEvent);
@@ -55,7 +57,7 @@ it("matches the line of a failed send, and no line of a sent, dropped or refused
       probe.close(() => resolve(port));
     });
   });
-  const failing = loadBundledHandler<Mailer>(bundle, {
+  const failing = loadBundledHandler<BundledMailer>(bundle, {
     ...env,
     AWS_ENDPOINT_URL_SES: `http://127.0.0.1:${closedPort}`,
   });
@@ -65,7 +67,10 @@ it("matches the line of a failed send, and no line of a sent, dropped or refused
   expect(matchesTerms(SES_FAILURE_FILTER_PATTERN, failed[0])).toBe(true);
 
   // Loaded after the failing one's send: the SDK reads its endpoint from the environment lazily.
-  const working = loadBundledHandler<Mailer>(bundle, { ...env, AWS_ENDPOINT_URL_SES: ses.url });
+  const working = loadBundledHandler<BundledMailer>(bundle, {
+    ...env,
+    AWS_ENDPOINT_URL_SES: ses.url,
+  });
   const others = [
     ...(await linesOf(working, { message: "hello" })),
     ...(await linesOf(working, { message: "hello", website: "bot" })),

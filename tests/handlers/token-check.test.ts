@@ -1,4 +1,5 @@
-import { isAcceptedToken, parseAcceptedDigests, sha256Hex } from "../../handlers/token-check";
+import { sha256Hex } from "../../contracts/token";
+import { isAcceptedToken, parseAcceptedDigests } from "../../handlers/token-check";
 
 const token = "a".repeat(40);
 

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import type { HandlerName } from "../../contracts/functions";
 import { buildHandlers, type HandlerBundle } from "../../infra/bundle";
+import { startLocalSes, type LocalSes } from "../../tools/local-ses";
+import { startRecordingSes, type RecordingSes } from "./recording-ses";
 
 let bundles: Promise<Record<HandlerName, HandlerBundle>> | undefined;
 
@@ -58,4 +60,38 @@ export async function loadBundledMailer(
     ...env,
     AWS_ENDPOINT_URL_SES: sesUrl,
   });
+}
+
+/** The getters `useBundledMailer` returns: valid inside tests and hooks, once `beforeAll` ran. */
+export interface UsedMailer<Ses> {
+  mailer: () => BundledMailer;
+  ses: () => Ses;
+}
+
+/**
+ * Starts an SES (the local SES, or one that records every raw request) and a container of the
+ * bundled mailer sending to it before this file's tests, and stops the SES after them.
+ */
+export function useBundledMailer(options: { ses: "local" }): UsedMailer<LocalSes>;
+export function useBundledMailer(options: { ses: "recording" }): UsedMailer<RecordingSes>;
+export function useBundledMailer(options: {
+  ses: "local" | "recording";
+}): UsedMailer<LocalSes | RecordingSes> {
+  let ses: LocalSes | RecordingSes | undefined;
+  let mailer: BundledMailer | undefined;
+  beforeAll(async () => {
+    ses = options.ses === "local" ? await startLocalSes() : await startRecordingSes();
+    mailer = await loadBundledMailer(ses.url);
+  });
+  afterAll(async () => {
+    await ses?.stop();
+  });
+  return {
+    mailer: () => mailer ?? unready("mailer"),
+    ses: () => ses ?? unready("ses"),
+  };
+}
+
+function unready(what: string): never {
+  throw new Error(`useBundledMailer: the ${what} is used before beforeAll started it`);
 }

@@ -1,7 +1,9 @@
 // The one harness for the Pulumi program: runs the real index.ts with the real Pulumi.prod.yaml
 // under mocks (normal or preview mode) and returns what it registered.
 import { resolve } from "node:path";
-import { loadStackConfig } from "../../infra/stack-config";
+import * as pulumi from "@pulumi/pulumi";
+import { readStackSettings } from "../../infra/config";
+import { loadStackConfig } from "../../tools/stack-config";
 import {
   runProgramUnderMocks,
   type ProgramRun,
@@ -21,6 +23,37 @@ export const prodValue = (key: string): string => {
   if (value === undefined) throw new Error(`Pulumi.prod.yaml has no value for ${key}`);
   return value;
 };
+
+/**
+ * The program's first step, with the prod stack's config and some values changed (a key without a
+ * namespace is the project's). It runs before any resource is registered, so a throw here is what
+ * `pulumi preview` reports.
+ */
+export async function readSettingsWith(
+  config: Record<string, string>,
+  secretKeys = ["mailer-api:authToken", "mailer-api:previousAuthToken"],
+) {
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+      call: (args) => args.inputs,
+    },
+    "mailer-api",
+    "prod",
+    true,
+  );
+  const qualified = Object.fromEntries(
+    Object.entries(config).map(([key, value]) => [
+      key.includes(":") ? key : `mailer-api:${key}`,
+      value,
+    ]),
+  );
+  pulumi.runtime.setAllConfig(
+    { ...prodConfig.values, "mailer-api:authToken": TEST_AUTH_TOKEN, ...qualified },
+    secretKeys,
+  );
+  return readStackSettings();
+}
 
 /** jest keeps its own module registry: load the program in a fresh one on each run. */
 export function loadInIsolation(entry: string): unknown {

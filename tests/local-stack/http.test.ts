@@ -3,7 +3,7 @@
 // names other limits.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadStackConfig } from "../../infra/stack-config";
+import { loadStackConfig } from "../../tools/stack-config";
 import { PROJECT_ROOT } from "../../infra/bundle";
 import { LocalStackError } from "../../tools/local-stack/local-stack-error";
 import { startLocalStack } from "../../tools/local-stack/start-local-stack";

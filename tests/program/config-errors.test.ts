@@ -4,33 +4,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackSettings } from "../../infra/config";
 import { SECRET_KEYS, SETTING_KEYS } from "../../infra/settings";
-import { PROJECT_DIR, TEST_AUTH_TOKEN, prodConfig, runProdStack } from "../harness/pulumi";
-
-/**
- * The program's first step, with the prod stack's config and some values changed. It runs before
- * any resource is registered, so a throw here is what `pulumi preview` reports.
- */
-async function readSettingsWith(
-  config: Record<string, string>,
-  secretKeys = ["mailer-api:authToken", "mailer-api:previousAuthToken"],
-) {
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-      call: (args) => args.inputs,
-    },
-    "mailer-api",
-    "prod",
-    true,
-  );
-  pulumi.runtime.setAllConfig(
-    { ...prodConfig.values, "mailer-api:authToken": TEST_AUTH_TOKEN, ...config },
-    secretKeys,
-  );
-  return readStackSettings();
-}
+import { PROJECT_DIR, prodConfig, readSettingsWith, runProdStack } from "../harness/pulumi";
 
 const shortToken = "too-short-token";
 

@@ -5,29 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackSettings } from "../../infra/config";
 import { OPERATIONS_DEFAULTS, OPERATIONS_KEYS, WAF_MIN_RATE_LIMIT } from "../../infra/settings";
-import { PROJECT_DIR, TEST_AUTH_TOKEN, prodConfig } from "../harness/pulumi";
-
-async function readSettingsWith(config: Record<string, string>) {
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-      call: (args) => args.inputs,
-    },
-    "mailer-api",
-    "prod",
-    true,
-  );
-  const qualified = Object.fromEntries(
-    Object.entries(config).map(([key, value]) => [`mailer-api:${key}`, value]),
-  );
-  pulumi.runtime.setAllConfig(
-    { ...prodConfig.values, "mailer-api:authToken": TEST_AUTH_TOKEN, ...qualified },
-    ["mailer-api:authToken"],
-  );
-  return readStackSettings();
-}
+import { PROJECT_DIR, prodConfig, readSettingsWith } from "../harness/pulumi";
 
 describe("bad values fail with the key, the rule and the fix", () => {
   it.each([

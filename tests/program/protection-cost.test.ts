@@ -7,7 +7,7 @@ import {
   ACCESS_LOG_LINE_BYTES,
   monthlyProtectionCost,
   totalDollars,
-} from "../../infra/protection-cost";
+} from "../../tools/docs/protection-prices";
 import { PROJECT_DIR, prodConfig, prodValue } from "../harness/pulumi";
 
 const page = readFileSync(join(PROJECT_DIR, "docs", "abuse-resistance.md"), "utf8").replace(

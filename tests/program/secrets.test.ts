@@ -1,7 +1,7 @@
 // The token stays a secret end to end: only digests reach the authorizer, as secrets, and the
 // plaintext appears in no input or resource output, in a preview or an update; the one stack
 // output that holds it (siteToken, what the owner publishes with the site) is a secret.
-import { sha256Hex } from "../../handlers/token-check";
+import { sha256Hex } from "../../contracts/token";
 import {
   TEST_AUTH_TOKEN,
   oneOf,

@@ -9,7 +9,7 @@ import {
   TOKEN_SOURCE_META,
   TYPED_TOKEN,
 } from "../../contracts/site";
-import { loadStackConfig } from "../../infra/stack-config";
+import { loadStackConfig } from "../../tools/stack-config";
 import { PROJECT_DIR, prodValue } from "../harness/pulumi";
 
 const doc = readFileSync(join(PROJECT_DIR, "docs", "own-site.md"), "utf8");

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildSync, type Metafile } from "esbuild";
 import { PROJECT_ROOT, buildHandlers, type HandlerBundle } from "../../infra/bundle";
-import { sha256Hex } from "../../handlers/token-check";
+import { sha256Hex } from "../../contracts/token";
 
 export const title = "Lambda handlers";
 

@@ -1,8 +1,8 @@
 // The bill of the abuse protections in docs/abuse-resistance.md, computed by
-// infra/protection-cost.ts from the prod settings: a normal month (the daily quota for 30 days)
+// tools/docs/protection-prices.ts from the prod settings: a normal month (the daily quota for 30 days)
 // and a month with a flood of 10 million requests.
 import { parse } from "yaml";
-import { monthlyProtectionCost, totalDollars, type CostLine } from "../../infra/protection-cost";
+import { monthlyProtectionCost, totalDollars, type CostLine } from "./protection-prices";
 import { PROJECT_NAME, parseOperationsSettings } from "../../infra/settings";
 import { table, wrap } from "./markdown";
 

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { MAX_AUTH_TOKEN_LENGTH, MIN_AUTH_TOKEN_LENGTH } from "../../contracts/token";
 import { ConfigError, validateAuthToken } from "../../infra/settings";
-import type { StackConfig } from "../../infra/stack-config";
+import type { StackConfig } from "../stack-config";
 import { isSesFault, SES_FAULTS, type SesFault } from "../local-ses-faults";
 import { LocalStackError } from "./local-stack-error";
 

@@ -12,7 +12,7 @@
 // otherwise. The local-only environment (SES endpoint, dummy credentials, region) is added
 // on top of each function's declared environment, as SAM does.
 import { PROJECT_ROOT } from "../../infra/bundle";
-import { loadStackConfig } from "../../infra/stack-config";
+import { loadStackConfig } from "../stack-config";
 import { createGateway, type Gateway } from "../local-gateway/gateway";
 import { siteSetupText } from "../../contracts/site";
 import { createFrontServer } from "../local-gateway/http-server";

@@ -1,8 +1,8 @@
 // What issue 11's protections add to the monthly bill, from a stack's settings, at AWS list prices
 // (us-east-1, before free tiers; checked 2026-11-25, change them here when AWS does). The cost
 // table of docs/abuse-resistance.md is generated from this file (npm run docs).
-import { ACCESS_LOG_FIELDS } from "./access-logs";
-import type { OperationsSettings } from "./settings";
+import { ACCESS_LOG_FIELDS } from "../../infra/access-logs";
+import type { OperationsSettings } from "../../infra/settings";
 
 export const LIST_PRICES = {
   wafWebAclPerMonth: 5.0,
