@@ -157,29 +157,13 @@ function wafBlocksAlarm(settings: StackSettings, perIpRateLimit: PerIpRateLimit,
 
 /** Sends SES may have received without confirming, from the mailer's log lines: any is news. */
 function unconfirmedAlarm(mailer: aws.lambda.Function, notify: Notify): aws.cloudwatch.MetricAlarm {
-  const metricName = pulumi.interpolate`UnconfirmedSends-${mailer.name}`;
-  new aws.cloudwatch.LogMetricFilter("unconfirmed-sends", {
-    logGroupName: mailer.loggingConfig.apply((config) => config.logGroup),
+  return mailerLogAlarm(mailer, notify, {
+    name: "unconfirmed-sends",
+    metricPrefix: "UnconfirmedSends",
     pattern: UNCONFIRMED_FILTER_PATTERN,
-    metricTransformation: {
-      namespace: SES_FAILURE_NAMESPACE,
-      name: metricName,
-      value: "1",
-      unit: "Count",
-    },
-  });
-  return new aws.cloudwatch.MetricAlarm("unconfirmed-sends", {
-    alarmDescription:
-      "The mailer answered 504 at least once in 5 minutes: SES did not confirm a message that it may have sent (the visitor was told so). The mailer's log group has the request ids.",
-    namespace: SES_FAILURE_NAMESPACE,
-    metricName,
-    statistic: "Sum",
-    period: FIVE_MINUTES,
-    evaluationPeriods: 1,
-    comparisonOperator: "GreaterThanOrEqualToThreshold",
-    treatMissingData: "notBreaching",
     threshold: 1,
-    ...notify,
+    description:
+      "The mailer answered 504 at least once in 5 minutes: SES did not confirm a message that it may have sent (the visitor was told so). The mailer's log group has the request ids.",
   });
 }
 
@@ -189,10 +173,31 @@ function sesFailureAlarm(
   threshold: number,
   notify: Notify,
 ): aws.cloudwatch.MetricAlarm {
-  const metricName = pulumi.interpolate`SesSendFailures-${mailer.name}`;
-  new aws.cloudwatch.LogMetricFilter("ses-send-failures", {
-    logGroupName: mailer.loggingConfig.apply((config) => config.logGroup),
+  return mailerLogAlarm(mailer, notify, {
+    name: "ses-send-failures",
+    metricPrefix: "SesSendFailures",
     pattern: SES_FAILURE_FILTER_PATTERN,
+    threshold,
+    description: `The mailer failed at least ${threshold} SES sends in 5 minutes (throttled, unverified identity, rejected or unreachable): its log group says which.`,
+  });
+}
+
+/** A count of the mailer's log lines matching a pattern, and an alarm on its 5-minute sum. */
+function mailerLogAlarm(
+  mailer: aws.lambda.Function,
+  notify: Notify,
+  alarm: {
+    name: string;
+    metricPrefix: string;
+    pattern: string;
+    threshold: number;
+    description: string;
+  },
+): aws.cloudwatch.MetricAlarm {
+  const metricName = pulumi.interpolate`${alarm.metricPrefix}-${mailer.name}`;
+  new aws.cloudwatch.LogMetricFilter(alarm.name, {
+    logGroupName: mailer.loggingConfig.apply((config) => config.logGroup),
+    pattern: alarm.pattern,
     metricTransformation: {
       namespace: SES_FAILURE_NAMESPACE,
       name: metricName,
@@ -200,8 +205,8 @@ function sesFailureAlarm(
       unit: "Count",
     },
   });
-  return new aws.cloudwatch.MetricAlarm("ses-send-failures", {
-    alarmDescription: `The mailer failed at least ${threshold} SES sends in 5 minutes (throttled, unverified identity, rejected or unreachable): its log group says which.`,
+  return new aws.cloudwatch.MetricAlarm(alarm.name, {
+    alarmDescription: alarm.description,
     namespace: SES_FAILURE_NAMESPACE,
     metricName,
     statistic: "Sum",
@@ -209,7 +214,7 @@ function sesFailureAlarm(
     evaluationPeriods: 1,
     comparisonOperator: "GreaterThanOrEqualToThreshold",
     treatMissingData: "notBreaching",
-    threshold,
+    threshold: alarm.threshold,
     ...notify,
   });
 }
