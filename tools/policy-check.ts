@@ -4,7 +4,6 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT_ROOT } from "../infra/bundle";
 import {
   REPORT_FORMATS,
   formatReport,
@@ -23,6 +22,9 @@ import {
   runStackExportCheck,
   type CheckMode,
 } from "./policy-check/run-check";
+
+/** This checkout (infra/bundle names it too, but loading that would load esbuild for nothing). */
+const PROJECT_ROOT = resolve(__dirname, "..");
 
 const USAGE = `usage: npm run policy -- [--program DIR] [--stack NAME] [--stack-export FILE|-] [--policy-pack DIR]
                          [--policy-pack-config FILE] [--format text|json|junit|sarif] [--output FILE]

@@ -3,62 +3,9 @@
 // and property dependencies, which are known even when the ids they stand for are not.
 import { UnknownValueError, type PolicyResource } from "@pulumi/policy";
 
-export const TYPES = {
-  restApi: "aws:apigateway/restApi:RestApi",
-  restApiPut: "aws:apigateway/restApiPut:RestApiPut",
-  integration: "aws:apigateway/integration:Integration",
-  apiResource: "aws:apigateway/resource:Resource",
-  method: "aws:apigateway/method:Method",
-  authorizer: "aws:apigateway/authorizer:Authorizer",
-  stage: "aws:apigateway/stage:Stage",
-  methodSettings: "aws:apigateway/methodSettings:MethodSettings",
-  usagePlan: "aws:apigateway/usagePlan:UsagePlan",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  policy: "aws:iam/policy:Policy",
-  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-  /** `@pulumi/aws-apigateway`'s component: offline only its inputs are registered. */
-  restApiComponent: "aws-apigateway:index:RestAPI",
-  httpApi: "aws:apigatewayv2/api:Api",
-  httpRoute: "aws:apigatewayv2/route:Route",
-  httpStage: "aws:apigatewayv2/stage:Stage",
-  httpAuthorizer: "aws:apigatewayv2/authorizer:Authorizer",
-  functionUrl: "aws:lambda/functionUrl:FunctionUrl",
-  lambdaPermission: "aws:lambda/permission:Permission",
-  lambdaResourcePolicy: "aws:lambda/resourcePolicy:ResourcePolicy",
-  loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
-  listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
-  listenerRule: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"],
-  targetGroup: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
-  webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
-  webAcl: "aws:wafv2/webAcl:WebAcl",
-  // Event sources that can trigger a function, AppSync, CloudFormation and Cloud Control.
-  lambdaFunction: ["aws:lambda/function:Function", "aws:lambda/alias:Alias"],
-  topic: "aws:sns/topic:Topic",
-  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
-  topicSubscription: "aws:sns/topicSubscription:TopicSubscription",
-  queue: "aws:sqs/queue:Queue",
-  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
-  queueRedrivePolicy: "aws:sqs/redrivePolicy:RedrivePolicy",
-  eventSourceMapping: "aws:lambda/eventSourceMapping:EventSourceMapping",
-  bucket: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
-  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-  bucketAcl: ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"],
-  bucketPublicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  accountPublicAccessBlock: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
-  bucketNotification: "aws:s3/bucketNotification:BucketNotification",
-  eventBus: "aws:cloudwatch/eventBus:EventBus",
-  eventBusPolicy: "aws:cloudwatch/eventBusPolicy:EventBusPolicy",
-  eventPermission: "aws:cloudwatch/eventPermission:EventPermission",
-  eventRule: "aws:cloudwatch/eventRule:EventRule",
-  eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
-  graphQlApi: "aws:appsync/graphQLApi:GraphQLApi",
-  appSyncDataSource: "aws:appsync/dataSource:DataSource",
-  cfnStack: ["aws:cloudformation/stack:Stack", "aws:cloudformation/stackSet:StackSet"],
-  cloudControlResource: "aws:cloudcontrol/resource:Resource",
-  identityPool: "aws:cognito/identityPool:IdentityPool",
-  identityPoolRoles: "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment",
-  role: "aws:iam/role:Role",
-} as const;
+import { TYPES } from "./resource-types";
+
+export { TYPES };
 
 /** The properties through which API Gateway resources name their API. */
 const API_PROPERTIES: readonly string[] = ["restApi", "restApiId", "apiId"];

@@ -1,6 +1,10 @@
 // `pulumi up` runs index.ts through Pulumi's Node.js language host: the SDK's own cmd/run, with
-// ts-node, the project's TypeScript and tsconfig, type check included. The check's engine
+// ts-node, the project's TypeScript and the tsconfig Pulumi.yaml names (tsconfig.pulumi.json: no
+// type check there, `npm run typecheck` does it with tsconfig.json). The check's engine
 // (tools/engine/) starts the program exactly that way, as an update, and records its outputs.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
 import { runProgramInChild } from "../../tools/policy-check/program-process";
 import { PROJECT_DIR } from "../harness/pulumi";
 
@@ -37,3 +41,27 @@ it("compiles and runs index.ts the way Pulumi's Node.js language host does", asy
     ].sort(),
   );
 }, 120_000);
+
+it("skips the language host's type check only because npm test type-checks the same program", () => {
+  const project = parse(readFileSync(join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
+    runtime: { options: { tsconfig?: string } };
+  };
+  const hostConfig = JSON.parse(
+    readFileSync(join(PROJECT_DIR, project.runtime.options.tsconfig ?? "tsconfig.json"), "utf8"),
+  ) as { extends?: string; compilerOptions?: Record<string, unknown>; include?: unknown };
+  // The host compiles with the checked settings plus noCheck, nothing else of its own.
+  expect(hostConfig).toEqual({ extends: "./tsconfig.json", compilerOptions: { noCheck: true } });
+  const checked = JSON.parse(readFileSync(join(PROJECT_DIR, "tsconfig.json"), "utf8")) as {
+    compilerOptions: Record<string, unknown>;
+    include: string[];
+  };
+  expect(checked.compilerOptions.noCheck).toBeUndefined();
+  expect(checked.include).toEqual(expect.arrayContaining(["index.ts", "infra", "contracts"]));
+  const scripts = (
+    JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  expect(scripts.typecheck).toBe("tsc --noEmit -p tsconfig.json");
+  expect(scripts.test).toMatch(/^npm run typecheck && /);
+});

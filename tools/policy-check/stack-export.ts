@@ -3,7 +3,7 @@
 // sdk/go/common/apitype/core.go), turned into the resources the engine would send AnalyzeStack.
 // No program runs and nothing is decrypted: a secret is handed to the pack as an unknown value.
 import { readFileSync } from "node:fs";
-import { TYPES } from "../../policy-pack/policies/stack-resources";
+import { TYPES } from "../../policy-pack/policies/resource-types";
 import type { RegisteredResource } from "../pulumi-mock-runner";
 import { CheckError } from "./check-error";
 
