@@ -317,6 +317,16 @@ const CASES: Array<[string, Case]> = [
   ],
   ["16 passing (one API of this account)", { fixture: "good-permission-scoped", refusedBy: [] }],
   [
+    "16 refused (a wildcard source ARN known only at update)",
+    {
+      fixture: "bad-permission-source-arn-late",
+      refusedBy: ["lambda-permissions-not-public"],
+      says: [
+        /Permission "late-any-api" .*sourceArn "arn:aws:execute-api:\*:\*:\*" has a wildcard where the account stands/,
+      ],
+    },
+  ],
+  [
     "16 refused (ALB login allows, WAF rule counts)",
     {
       fixture: "bad-alb-auth-allow-count",
