@@ -9,12 +9,18 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   symlinkSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FIXTURES_DIR } from "../harness/policy";
-import { leftBehind, runCheck, type JsonReport } from "../harness/policy-check-process";
+import {
+  leftBehind,
+  runCheck,
+  startCheckWith,
+  type JsonReport,
+} from "../harness/policy-check-process";
 import { PROJECT_DIR } from "../harness/pulumi";
 
 const FAKE_SECRETS = {
@@ -155,4 +161,24 @@ describe("a program that rewrites the check's code and every cache of it it can 
     expect(next.out).toMatch(/Policy check FAILED: 2 mandatory violations/);
     expect(next.status).toBe(1);
   }, 600_000);
+});
+
+describe("the pack's compile cache", () => {
+  it("is the check's own, never in the temp folder other users and programs share", async () => {
+    const sharedTemp = mkdtempSync(join(workDir, "shared-tmp-"));
+    const cacheHome = mkdtempSync(join(workDir, "cache-home-"));
+    const run = await startCheckWith(
+      { TMPDIR: sharedTemp, XDG_CACHE_HOME: cacheHome, PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+      "--program",
+      join(FIXTURES_DIR, "bad-no-authorizer"),
+    ).done;
+    expect(run.stdout).toMatch(/Policy check FAILED: 2 mandatory violations/);
+    // ts-node's default cache, /tmp/ts-node-<hash>, has a name anyone can guess and create first.
+    expect(readdirSync(sharedTemp).filter((name) => name.startsWith("ts-node"))).toEqual([]);
+    const own = join(cacheHome, "mailer-api-policy-check");
+    expect(statSync(own).mode & 0o777).toBe(0o700);
+    expect(readdirSync(own, { recursive: true }).some((name) => String(name).endsWith(".js"))).toBe(
+      true,
+    );
+  }, 200_000);
 });

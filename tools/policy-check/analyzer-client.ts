@@ -2,6 +2,7 @@
 // a Node.js policy pack, then speak the Analyzer gRPC protocol to it.
 import type { ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
+import { packCompileCache } from "./pack-compile-cache";
 import { createInterface } from "node:readline";
 import type { RegisteredResource } from "../pulumi-mock-runner";
 import { killGroup, spawnTracked } from "./child-processes";
@@ -49,6 +50,14 @@ export interface PolicyConfigEntry {
   properties: Record<string, unknown>;
 }
 
+/** The check's environment, with the pack's compiled code cached where only the check writes. */
+function packEnvironment(): NodeJS.ProcessEnv {
+  const cache = packCompileCache();
+  return cache
+    ? { ...process.env, TS_NODE_CACHE: "true", TS_NODE_CACHE_DIRECTORY: cache }
+    : { ...process.env, TS_NODE_CACHE: "false" };
+}
+
 export class AnalyzerClient {
   private constructor(
     private readonly child: ChildProcess,
@@ -61,7 +70,7 @@ export class AnalyzerClient {
     const child = spawnTracked(
       process.execPath,
       [join(PULUMI_DIR, "cmd", "run-policy-pack"), "127.0.0.1:0", "."],
-      { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: packDir, stdio: ["ignore", "pipe", "pipe"], env: packEnvironment() },
     );
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
