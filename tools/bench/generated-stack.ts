@@ -6,8 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../infra/bundle";
 
-export const RESOURCES_PER_API = 13;
-
 const PROGRAM = `import * as aws from "@pulumi/aws";
 
 const AUTHORIZER_URI =
