@@ -13,6 +13,12 @@ import { join } from "node:path";
 // then the command.
 const SCRIPT = String.raw`set -eu
 tmp=$1; shift
+# Moves a mount (and those under it): a bind, then a detach. The kernel refuses mount --move
+# inside a user namespace (without root).
+relocate() {
+  mount --rbind "$1" "$2"
+  umount -l "$1"
+}
 mount --make-rprivate /
 mount -t tmpfs -o mode=0700,nosuid,nodev tmpfs "$tmp"
 mkdir "$tmp/.dev"
@@ -27,7 +33,7 @@ ln -s /proc/self/fd "$tmp/.dev/fd"
 ln -s /proc/self/fd/0 "$tmp/.dev/stdin"
 ln -s /proc/self/fd/1 "$tmp/.dev/stdout"
 ln -s /proc/self/fd/2 "$tmp/.dev/stderr"
-mount --move "$tmp/.dev" /dev
+relocate "$tmp/.dev" /dev
 rmdir "$tmp/.dev"
 writable=" $tmp "
 # The temp folder and the writable folders are set aside (in the new /dev) while the overlays go
@@ -36,7 +42,7 @@ writable=" $tmp "
 stash=/dev/.stash
 mkdir "$stash"
 mkdir "$stash/tmp"
-mount --move "$tmp" "$stash/tmp"
+relocate "$tmp" "$stash/tmp"
 count=0
 while [ "$1" != "--" ]; do
   count=$((count + 1))
@@ -57,12 +63,12 @@ while [ "$1" != "--" ]; do
   shift
 done
 shift
-mount --move "$stash/tmp" "$tmp"
+relocate "$stash/tmp" "$tmp"
 count=0
 if [ -f "$stash/list" ]; then
   while read -r point; do
     count=$((count + 1))
-    mount --move "$stash/$count" "$point"
+    relocate "$stash/$count" "$point"
   done < "$stash/list"
 fi
 mounts=$(cut -d' ' -f5,6 /proc/self/mountinfo)
