@@ -142,9 +142,13 @@ export function coversStage(
 ): boolean {
   const fromStage = resource.propertyDependencies[reference.stageProperty] ?? [];
   const component = stage.parent?.type === TYPES.restApiComponent ? stage.parent.urn : undefined;
+  const ownName = read(stage, "stageName");
+  // Names known on both sides are compared: a list's dependencies mix its entries, and a name
+  // computed from a stage need not be that stage's name.
   const namesStage =
-    fromStage.some((dep) => dep.urn === stage.urn || dep.urn === component) ||
-    (typeof reference.stageName === "string" && reference.stageName === read(stage, "stageName"));
+    typeof reference.stageName === "string" && typeof ownName === "string"
+      ? reference.stageName === ownName
+      : fromStage.some((dep) => dep.urn === stage.urn || dep.urn === component);
   return namesStage && sameRestApi(resource, reference, stage);
 }
 
