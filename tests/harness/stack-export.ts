@@ -96,6 +96,7 @@ export function mutantProgram(file: string, from: string, to: string): string {
     "Pulumi.yaml",
     "Pulumi.prod.yaml",
     "tsconfig.json",
+    "tsconfig.pulumi.json",
     "package.json",
   ]) {
     cpSync(join(PROJECT_DIR, entry), join(dir, entry));
