@@ -6,8 +6,12 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SESClient } from "@aws-sdk/client-ses";
 import type { Metafile } from "esbuild";
 import type { HandlerName } from "../../contracts/functions";
+import { defaultProvider } from "../../handlers/no-default-credential-chain";
+import { classifySendFailure } from "../../handlers/ses-errors";
+import { sendEmailCommand } from "../../handlers/ses-send";
 import { startLocalSes, type LocalSes } from "../../tools/local-ses";
 import {
   LOCAL_AWS_ENV,
@@ -128,5 +132,30 @@ describe("the bundled mailer's credentials", () => {
     expect(await ses.inbox()).toEqual([]);
     // Nothing left the function, so the log says "not sent", never "may have been sent".
     expect(logLines.at(-1)).toMatch(/"outcome":"failed".*"reason":"ses-not-sent"/);
+  });
+
+  it("a client made without credentials gets the stand-in chain: it sends nothing, says why", async () => {
+    await ses.clear();
+    // What a client in the bundles falls back to when made without `credentials`.
+    const client = new SESClient({
+      region: LOCAL_AWS_ENV.AWS_REGION,
+      endpoint: ses.url,
+      maxAttempts: 1,
+      credentialDefaultProvider: defaultProvider,
+    });
+    const error: unknown = await client
+      .send(
+        sendEmailCommand({
+          from: TEST_MAILER_ENV.MAIL_FROM,
+          to: [TEST_MAILER_ENV.MAIL_TO],
+          replyTo: [],
+          subject: "s",
+          text: "t",
+        }),
+      )
+      .catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toMatch(/left out of this bundle.*credentials: fromEnv\(\)/);
+    expect(classifySendFailure(error)).toEqual({ kind: "permanent", reason: "ses-not-sent" });
+    expect(await ses.inbox()).toEqual([]);
   });
 });
