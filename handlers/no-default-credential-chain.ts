@@ -2,7 +2,7 @@
 // aliases the package to this file). Lambda gives a function its credentials in environment
 // variables, and every client of the handlers is made with `credentials: fromEnv()`
 // (handlers/aws-clients.ts), so the SDK never asks for its default chain: the chain's shared-file,
-// SSO, process, web-identity, STS and metadata links, about 90 KiB of the bundle, stay out. A
+// SSO, process, web-identity, STS and metadata links, about 116 KiB of a bundle, stay out. A
 // client made without credentials fails its calls with this error, and sends nothing.
 const LEFT_OUT =
   "The SDK's default credential chain is left out of this bundle: " +
