@@ -3,9 +3,13 @@
 // SDK. The SDK's standard retry resends a request whose answer was lost, and SendEmail has no
 // idempotency token, so a retry there can send a second copy: the handlers retry themselves, only
 // what SES certainly refused (handlers/delivery-outcome.ts). Endpoints come from the SDK's
-// standard settings (AWS_ENDPOINT_URL_SES / AWS_ENDPOINT_URL_SQS: the local stack).
+// standard settings (AWS_ENDPOINT_URL_SES / AWS_ENDPOINT_URL_SQS: the local stack). Credentials
+// come from the environment variables Lambda sets (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+// AWS_SESSION_TOKEN), never from files, SSO or metadata endpoints: the bundles leave the SDK's
+// default chain out (handlers/no-default-credential-chain.ts).
 import { SESClient } from "@aws-sdk/client-ses";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { fromEnv } from "@aws-sdk/credential-provider-env";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 /** Milliseconds. Each function's worst case fits its timeout (tests/handlers/delivery-budget.test.ts). */
@@ -29,7 +33,24 @@ const handler = (requestTimeout: number) =>
   });
 
 export const newSesClient = () =>
-  new SESClient({ maxAttempts: 1, requestHandler: handler(CALL_TIMEOUTS.sesRequestMs) });
+  new SESClient({
+    credentials: fromEnv(),
+    maxAttempts: 1,
+    requestHandler: handler(CALL_TIMEOUTS.sesRequestMs),
+  });
 
 export const newSqsClient = () =>
-  new SQSClient({ maxAttempts: 1, requestHandler: handler(CALL_TIMEOUTS.sqsRequestMs) });
+  new SQSClient({
+    credentials: fromEnv(),
+    maxAttempts: 1,
+    requestHandler: handler(CALL_TIMEOUTS.sqsRequestMs),
+  });
+
+/**
+ * The container's one SQS client, made on first use: most requests never queue, so a cold start
+ * does not pay for it (the client's code is in the bundle either way).
+ */
+export function lazySqsClient(): () => SQSClient {
+  let client: SQSClient | undefined;
+  return () => (client ??= newSqsClient());
+}

@@ -10,7 +10,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { DEAD_LETTER_REASON_ATTRIBUTE } from "../contracts/delivery-queue";
 import { FUNCTION_ENV } from "../contracts/functions";
-import { newSesClient, newSqsClient } from "./aws-clients";
+import { lazySqsClient, newSesClient } from "./aws-clients";
 import { decodeDeliveryMessage } from "./delivery-message";
 import { logDelivery } from "./log";
 import { sendEmail } from "./ses-send";
@@ -20,7 +20,7 @@ const renewSes = () => {
   ses.destroy();
   ses = newSesClient();
 };
-const sqs = newSqsClient();
+const sqs = lazySqsClient();
 const deadLetterQueueUrl = process.env[FUNCTION_ENV.deadLetterQueueUrl] ?? "";
 const mailFrom = process.env[FUNCTION_ENV.mailFrom] ?? "";
 const mailTo = (process.env[FUNCTION_ENV.mailTo] ?? "")
@@ -70,7 +70,7 @@ async function deadLetter(
   receiveCount: number,
 ): Promise<boolean> {
   try {
-    await sqs.send(
+    await sqs().send(
       new SendMessageCommand({
         QueueUrl: deadLetterQueueUrl,
         MessageBody: record.body,

@@ -9,7 +9,7 @@ import { isAuthorizedByToken } from "../contracts/authorizer-context";
 import { composeEmail, parseContactRequest, type OutgoingEmail } from "./contact-message";
 import { corsHeaders } from "../contracts/cors";
 import { FUNCTION_ENV } from "../contracts/functions";
-import { newSesClient, newSqsClient } from "./aws-clients";
+import { lazySqsClient, newSesClient } from "./aws-clients";
 import { encodeDeliveryMessage, DELIVERY_MESSAGE_VERSION } from "./delivery-message";
 import { decoyMessageId, isHoneypotFilled } from "./honeypot";
 import { HttpError, errorResponse, jsonResponse } from "./http";
@@ -23,7 +23,7 @@ const renewSes = () => {
   ses.destroy();
   ses = newSesClient();
 };
-const sqs = newSqsClient();
+const sqs = lazySqsClient();
 const queueUrl = process.env[FUNCTION_ENV.deliveryQueueUrl] ?? "";
 const mailFrom = process.env[FUNCTION_ENV.mailFrom] ?? "";
 const mailTo = (process.env[FUNCTION_ENV.mailTo] ?? "")
@@ -132,7 +132,7 @@ async function enqueue(
   requestId: string,
 ): Promise<"queued" | "refused" | "unconfirmed"> {
   try {
-    await sqs.send(
+    await sqs().send(
       new SendMessageCommand({
         QueueUrl: queueUrl,
         MessageBody: encodeDeliveryMessage({

@@ -39,8 +39,16 @@ const NOT_CONNECTED_CODES = new Set([
 /** @smithy/node-http-handler's connectionTimeout: the socket never connected. */
 const NOT_CONNECTED_MESSAGE = /did not establish a connection/;
 
-/** Thrown by the SDK's serializer before any request exists (a string it cannot encode). */
-const LOCAL_ERROR_NAMES = new Set(["URIError", "TypeError", "RangeError"]);
+/**
+ * Thrown before any request exists: by the SDK's serializer (a string it cannot encode), or by the
+ * credential provider (no credentials in the environment: the request is never signed).
+ */
+const LOCAL_ERROR_NAMES = new Set([
+  "URIError",
+  "TypeError",
+  "RangeError",
+  "CredentialsProviderError",
+]);
 
 const THROTTLING_ERRORS = new Set([
   "Throttling",

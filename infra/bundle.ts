@@ -20,6 +20,9 @@ export interface HandlerBundle {
 export const LAMBDA_NODE_RUNTIME = "nodejs22.x";
 const ESBUILD_TARGET = "node22";
 
+/** The package the SDK clients take their default credential provider from. */
+const DEFAULT_CREDENTIAL_CHAIN = "@aws-sdk/credential-provider-node";
+
 export const PROJECT_ROOT = resolve(__dirname, "..");
 export const DEFAULT_OUT_DIR = join(PROJECT_ROOT, "dist");
 
@@ -42,6 +45,11 @@ export function handlerBuildOptions(
     target: ESBUILD_TARGET,
     // The AWS SDK's ES module builds tree-shake far better than its CommonJS ones.
     mainFields: ["module", "main"],
+    // Every client gets its credentials from the environment, as Lambda provides them: the SDK's
+    // default chain (about 116 KiB) is left out (handlers/no-default-credential-chain.ts).
+    alias: {
+      [DEFAULT_CREDENTIAL_CHAIN]: join(PROJECT_ROOT, "handlers", "no-default-credential-chain.ts"),
+    },
     // The SDK's ES builds load node:http with import(); as require() the CommonJS bundle needs no
     // ES module loader (jest's vm sandbox refuses import() without --experimental-vm-modules).
     supported: { "dynamic-import": false },

@@ -1,3 +1,4 @@
+import { fromEnv } from "@aws-sdk/credential-provider-env";
 import {
   UNCONFIRMED_MESSAGE,
   classifySendFailure,
@@ -107,5 +108,17 @@ describe("classifySendFailure", () => {
     [sdkError("AccountSendingPausedException", "paused", 400), "permanent"],
   ])("tells a passing refusal from one for good (%#)", (error, kind) => {
     expect(classifySendFailure(error).kind).toBe(kind);
+  });
+
+  it("calls missing credentials not sent: the request was never signed", async () => {
+    const saved = { ...process.env };
+    for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) delete process.env[key];
+    try {
+      // The provider every client of the handlers uses (handlers/aws-clients.ts), its real error.
+      const error: unknown = await fromEnv()().catch((thrown: unknown) => thrown);
+      expect(classifySendFailure(error)).toEqual({ kind: "permanent", reason: "ses-not-sent" });
+    } finally {
+      Object.assign(process.env, saved);
+    }
   });
 });
