@@ -1,21 +1,24 @@
-// Runs a Pulumi program under the engine (tools/engine/): its own process, started as Pulumi's
-// Node.js language host starts it, registering through the engine's gRPC services, and returns
-// what it registered. Every way the program cannot run ends in a CheckError with one line; the
-// program's process and what it started never outlive the run.
+// The one way to run a Pulumi program here: under the engine (this folder), in its own process
+// started as Pulumi's Node.js language host starts it, registering through the engine's gRPC
+// services, with the stack's config (and optional overrides). The offline check, the local stack
+// and the tests all call `runProgram`. Every way the program cannot run ends in a ProgramRunError
+// with one line; the program's process and what it started never outlive the run.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { parse } from "yaml";
-import { LOG_ERROR } from "../engine/engine-services";
-import { runPass, type PassOutcome } from "../engine/run-pass";
-import { configForMocks, type ProgramRun } from "../pulumi-mock-runner";
-import { CheckError } from "./check-error";
 import {
   describeProgramFailure,
   firstLine,
   loggedFailure,
   missingPackageLine,
-} from "./program-errors";
+} from "../policy-check/program-errors";
+import { LOG_ERROR } from "./engine-services";
+import { stackConfigForRun, type ProgramRun } from "./program-run";
+import { runPass, type PassOutcome } from "./run-pass";
+
+/** Why a program could not run, in one line a user can act on. */
+export class ProgramRunError extends Error {}
 
 export interface ProgramJob {
   programDir: string;
@@ -23,6 +26,18 @@ export interface ProgramJob {
   preview: boolean;
   /** How long the program may run, registrations included. */
   timeoutMs: number;
+  /** Config over the stack file's (fully qualified keys), as `pulumi config set` would set it. */
+  config?: Record<string, string>;
+  /** Keys to treat as secret besides those the stack files mark (`--secret`). */
+  secretKeys?: readonly string[];
+  /**
+   * Whether the program runs contained (the default: the offline check runs code it did not
+   * write). The local stack and the tests run this project's own programs uncontained, as
+   * `pulumi up` does, so what they build (the Lambda bundles) lands where their resources say.
+   */
+  contained?: boolean;
+  /** What the one line says to do when the time is up (the check's: raise it with --timeout). */
+  timeoutHint?: string;
   /** Skip the type check (another pass of the same source does it). */
   transpileOnly?: boolean;
   /** More names of the check's environment the program gets (`--pass-env`). */
@@ -36,22 +51,24 @@ interface ProjectFile {
   runtime: { name: string; options: Record<string, unknown> };
 }
 
-export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
+export async function runProgram(job: ProgramJob): Promise<ProgramRun> {
   const programDir = resolve(job.programDir);
   const project = readProjectFile(programDir);
-  const stackConfig = guard(() => configForMocks(programDir, job.stackName));
+  const stackConfig = guard(() =>
+    stackConfigForRun(programDir, job.stackName, job.config, job.secretKeys),
+  );
   const installDir = packageRoot(programDir);
   let pulumiDir: string;
   try {
     pulumiDir = dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [programDir] }));
   } catch {
-    throw new CheckError(missingPackageLine("@pulumi/pulumi", installDir));
+    throw new ProgramRunError(missingPackageLine("@pulumi/pulumi", installDir));
   }
   const sdkVersion = (
     JSON.parse(readFileSync(join(pulumiDir, "package.json"), "utf8")) as { version?: string }
   ).version;
   if (!/^v?3\./.test(sdkVersion ?? "")) {
-    throw new CheckError(
+    throw new ProgramRunError(
       `the program's @pulumi/pulumi is ${sdkVersion ?? "of no known version"} (${pulumiDir}); the check runs programs on 3.x`,
     );
   }
@@ -80,6 +97,7 @@ export async function runProgramInChild(job: ProgramJob): Promise<ProgramRun> {
     transpileOnly: job.transpileOnly === true,
     passEnv: job.passEnv ?? [],
     allowNetwork: job.allowNetwork ?? false,
+    contained: job.contained ?? true,
     installDir,
   });
   return programRunOf(outcome, job, stackConfig.projectName, installDir);
@@ -94,10 +112,10 @@ function programRunOf(
   const pass = job.preview ? "preview" : "update";
   switch (outcome.kind) {
     case "spawn-failed":
-      throw new CheckError(`the program's process could not start: ${outcome.message}`);
+      throw new ProgramRunError(`the program's process could not start: ${outcome.message}`);
     case "timeout":
-      throw new CheckError(
-        `the program did not finish within ${job.timeoutMs / 1000} s (a promise that never settles?); raise the limit with --timeout`,
+      throw new ProgramRunError(
+        `the program did not finish within ${job.timeoutMs / 1000} s (a promise that never settles?); ${job.timeoutHint ?? "raise the limit with --timeout"}`,
       );
     case "exited": {
       const logged = outcome.record.logs.find((entry) => entry.severity === LOG_ERROR);
@@ -114,18 +132,18 @@ function programRunOf(
         };
       }
       if (logged) {
-        throw new CheckError(
+        throw new ProgramRunError(
           describeProgramFailure(loggedFailure(logged.message), installDir, pass),
         );
       }
       const said = firstLine(stripVTControlCharacters(outcome.stderr));
       const missing = /Cannot find (?:module|package) '[^']+'/.test(outcome.stderr);
       if (missing) {
-        throw new CheckError(
+        throw new ProgramRunError(
           describeProgramFailure(loggedFailure(outcome.stderr), installDir, pass),
         );
       }
-      throw new CheckError(
+      throw new ProgramRunError(
         `the program's process exited (${outcome.signal ?? outcome.code}) before it finished${said ? `: ${said}` : ""}`,
       );
     }
@@ -135,15 +153,15 @@ function programRunOf(
 function readProjectFile(programDir: string): ProjectFile {
   const path = join(programDir, "Pulumi.yaml");
   if (!existsSync(path))
-    throw new CheckError(`${programDir} has no Pulumi.yaml: not a Pulumi program`);
+    throw new ProgramRunError(`${programDir} has no Pulumi.yaml: not a Pulumi program`);
   let raw: unknown;
   try {
     raw = parse(readFileSync(path, "utf8"));
   } catch (error) {
-    throw new CheckError(`${path} is not valid YAML: ${firstLine(messageOf(error))}`);
+    throw new ProgramRunError(`${path} is not valid YAML: ${firstLine(messageOf(error))}`);
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new CheckError(
+    throw new ProgramRunError(
       `${path} is not a Pulumi project file: expected a mapping with name and runtime`,
     );
   }
@@ -152,7 +170,7 @@ function readProjectFile(programDir: string): ProjectFile {
   const name =
     typeof runtime === "string" ? runtime : (runtime as { name?: unknown } | undefined)?.name;
   if (name !== "nodejs") {
-    throw new CheckError(
+    throw new ProgramRunError(
       `${path} declares runtime ${JSON.stringify(name ?? null)}; the offline check runs Node.js programs (runtime: nodejs)`,
     );
   }
@@ -201,7 +219,7 @@ function guard<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    throw new CheckError(firstLine(messageOf(error)));
+    throw new ProgramRunError(firstLine(messageOf(error)));
   }
 }
 
