@@ -14,7 +14,9 @@ import { readLocalStackEnvironment } from "./local-stack/settings";
 import { DEFAULT_STACK, startLocalStack } from "./local-stack/start-local-stack";
 
 async function main(): Promise<void> {
-  console.log("Running the Pulumi program under mocks (it builds its Lambda bundles)...");
+  console.log(
+    "Running the Pulumi program as an update under the engine (it builds its Lambda bundles)...",
+  );
   const environment = readLocalStackEnvironment(process.env);
   const stack = await startLocalStack(environment);
   const fault = environment.sesFault;

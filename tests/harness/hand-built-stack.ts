@@ -1,7 +1,7 @@
 // A stack written by hand, as the engine would hand it to a policy at preview: for red-team tables
 // of many small variants, where a fixture program each would cost a program run each. Resources
 // name their property dependencies by resource name; unknown values are the engine's marker.
-import type { ProgramRun, RegisteredResource } from "../../tools/pulumi-mock-runner";
+import type { ProgramRun, RegisteredResource } from "../../tools/engine/program-run";
 
 /** The engine's marker for a value not known at preview. */
 export const UNKNOWN_AT_PREVIEW = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -1,7 +1,6 @@
-// Starting the local stack in this process for a test file, on free ports: the program runs under
-// mocks in jest's module registry and builds its own bundles, as `npm start` does.
+// Starting the local stack in this process for a test file, on free ports: the program runs as an
+// update under the engine and builds its own bundles, as `npm start` does.
 import { TOKEN_HEADER } from "../../contracts/token";
-import { loadInIsolation } from "./pulumi";
 import { parseSettings, type MailerSettings } from "../../infra/settings";
 import {
   startLocalStack,
@@ -38,7 +37,8 @@ export async function startTestStack(
     sitePort: 0,
     allowedOrigin,
     log: (line) => logs.push(line),
-    load: loadInIsolation,
+    // `tsc --noEmit` type-checks the program and the fixtures once, in npm test.
+    transpileOnly: true,
     ...options,
     // The limits and the options' config together (the options' win for the same key).
     config: {

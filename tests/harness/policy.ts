@@ -1,5 +1,5 @@
-// The one harness for policy tests: runs a small real Pulumi program under mocks (as a preview or
-// an update) and calls a policy with the arguments the engine's policy server builds: properties
+// The one harness for policy tests: runs a small real Pulumi program under the engine (as a preview
+// or an update, tests/harness/pulumi.ts) and calls a policy with the arguments the engine's policy server builds: properties
 // behind the unknown-checking proxy, resolved dependencies, resource options, stack tags, and the
 // config the CLI would send (schema defaults filled in, as the offline check does).
 import {
@@ -13,17 +13,12 @@ import { join } from "node:path";
 import { POLICY_PACK_NAME, policies } from "../../policy-pack/policies";
 import type { PackInfo } from "../../tools/policy-check/analyzer-client";
 import { resolvePolicyConfig } from "../../tools/policy-check/policy-config";
-import { runProgramUnderMocks, type ProgramRun } from "../../tools/pulumi-mock-runner";
-import { loadInIsolation } from "./pulumi";
+import { runProgramForTest, type ProgramRun } from "./pulumi";
 
 export const FIXTURES_DIR = join(__dirname, "../fixtures/programs");
 
 export function runFixture(name: string, preview: boolean): Promise<ProgramRun> {
-  return runProgramUnderMocks({
-    programDir: join(FIXTURES_DIR, name),
-    preview,
-    load: loadInIsolation,
-  });
+  return runProgramForTest({ programDir: join(FIXTURES_DIR, name), preview });
 }
 
 export interface PolicyOutcome {

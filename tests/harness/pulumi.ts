@@ -1,16 +1,15 @@
-// The one harness for the Pulumi program: runs the real index.ts with the real Pulumi.prod.yaml
-// under mocks (normal or preview mode) and returns what it registered.
+// The one harness for Pulumi programs in tests: runs the real index.ts with the real
+// Pulumi.prod.yaml (or a fixture program) under the engine, as a preview or an update, the way the
+// offline check and `npm start` run programs (tools/engine/run-program.ts), and returns what it
+// registered. `readSettingsWith` alone runs in process: it tests the settings reader, not a run.
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackSettings } from "../../infra/config";
+import type { ProgramRun, RegisteredResource } from "../../tools/engine/program-run";
+import { runProgram } from "../../tools/engine/run-program";
 import { loadStackConfig } from "../../tools/stack-config";
-import {
-  runProgramUnderMocks,
-  type ProgramRun,
-  type RegisteredResource,
-} from "../../tools/pulumi-mock-runner";
 
-export { UNKNOWN, type ProgramRun, type RegisteredResource } from "../../tools/pulumi-mock-runner";
+export { UNKNOWN, type ProgramRun, type RegisteredResource } from "../../tools/engine/program-run";
 
 export const PROJECT_DIR = resolve(__dirname, "../..");
 /** A test token: long enough to pass the config check, recognisable in a leak scan. */
@@ -55,25 +54,65 @@ export async function readSettingsWith(
   return readStackSettings();
 }
 
-/** jest keeps its own module registry: load the program in a fresh one on each run. */
-export function loadInIsolation(entry: string): unknown {
-  let program: unknown;
-  jest.isolateModules(() => {
-    program = require(entry);
-  });
-  return program;
+export interface TestRun {
+  /** A folder holding a Pulumi.yaml. */
+  programDir: string;
+  preview: boolean;
+  /** Fully qualified config keys over the stack file's. */
+  config?: Record<string, string>;
+  /** Keys of `config` that are secret. */
+  secretKeys?: string[];
+}
+
+/**
+ * A program run under the engine is deterministic for the same inputs (the same source, pass,
+ * stack, config and secret keys: the engine's answers, ids and ARNs are a function of what is
+ * registered, fake-outputs.ts), and a run leaves nothing a later one could see but the same
+ * bundles. So one jest process runs each distinct program once, and every caller gets its own
+ * copy of the result. The memo outlives a test file's module registry: it hangs on a Node.js
+ * built-in module, which jest does not sandbox (its `process` and globals it does).
+ */
+const MEMO = Symbol.for("mailer-api.tests.engine-runs");
+const holder = require("node:os") as { [MEMO]?: Map<string, Promise<ProgramRun>> };
+const runs = (holder[MEMO] ??= new Map<string, Promise<ProgramRun>>());
+
+export async function runProgramForTest(run: TestRun): Promise<ProgramRun> {
+  const key = JSON.stringify([
+    resolve(run.programDir),
+    run.preview,
+    Object.entries(run.config ?? {}).sort(),
+    [...(run.secretKeys ?? [])].sort(),
+  ]);
+  let pending = runs.get(key);
+  if (!pending) {
+    pending = runProgram({
+      programDir: run.programDir,
+      stackName: "prod",
+      preview: run.preview,
+      config: run.config ?? {},
+      secretKeys: run.secretKeys ?? [],
+      timeoutMs: 110_000,
+      // `tsc --noEmit` type-checks the program and the fixtures once, in npm test.
+      transpileOnly: true,
+      // This project's own programs, uncontained as under `pulumi up` (their bundles land).
+      contained: false,
+    });
+    runs.set(key, pending);
+    // A failed run (a machine too busy for the time limit) is not kept: the next caller retries.
+    pending.catch(() => runs.delete(key));
+  }
+  // A JSON copy: plain data, made of this test file's own Object and Array (its own realm).
+  return JSON.parse(JSON.stringify(await pending)) as ProgramRun;
 }
 
 export function runProdStack(
   options: { preview?: boolean; config?: Record<string, string>; secretKeys?: string[] } = {},
 ): Promise<ProgramRun> {
-  return runProgramUnderMocks({
+  return runProgramForTest({
     programDir: PROJECT_DIR,
-    stackName: "prod",
     preview: options.preview ?? false,
     config: { "mailer-api:authToken": TEST_AUTH_TOKEN, ...options.config },
     secretKeys: ["mailer-api:authToken", ...(options.secretKeys ?? [])],
-    load: loadInIsolation,
   });
 }
 

@@ -1,4 +1,4 @@
-// What `pulumi stack export` would write after an update of a program run under mocks: the
+// What `pulumi stack export` would write after an update of a program run under the engine: the
 // registrations the runner captured, as an `apitype.UntypedDeployment` of version 3 (pulumi/pulumi,
 // sdk/go/common/apitype/core.go), with the root Stack resource and the default provider the
 // engine adds, and every secret encrypted (a ciphertext the check cannot and must not read).
@@ -6,11 +6,9 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SECRET_SIG, SIG_KEY } from "../../tools/engine/registration";
 import type { ProgramRun } from "./pulumi";
 import { PROJECT_DIR } from "./pulumi";
-
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** A stand-in ciphertext, shaped like the service's (`v1:<nonce>:<sealed>`), never the value. */
 export function ciphertextOf(value: unknown): string {
@@ -96,6 +94,7 @@ export function mutantProgram(file: string, from: string, to: string): string {
     "Pulumi.yaml",
     "Pulumi.prod.yaml",
     "tsconfig.json",
+    // The tsconfig Pulumi.yaml names for the language host.
     "tsconfig.pulumi.json",
     "package.json",
   ]) {

@@ -1,4 +1,4 @@
-// The gateway pipeline, as read from the real program (index.ts under mocks, with the test's
+// The gateway pipeline, as read from the real program (index.ts under the engine, with the test's
 // limits as config), with small fake handlers and an injected clock: the order of API Gateway's
 // checks, the events each Lambda receives, and the answers for every refusal.
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent } from "aws-lambda";

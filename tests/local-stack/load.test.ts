@@ -1,11 +1,10 @@
 // A bounded load test on loopback (autocannon): the throttle, the quota and the per-IP rule hold
 // under concurrency, nothing fails, and every admitted request sent exactly one email.
-import { loadInIsolation } from "../harness/pulumi";
 import { SCENARIOS, runLoad } from "../../tools/bench/load";
 
 describe.each(SCENARIOS)("$label: $requests requests at concurrency $connections", (scenario) => {
   it("admits at most min(burst + rate x T, quota, per-IP), refuses the rest (429, or 403 from the WAF), loses no email", async () => {
-    const figures = await runLoad(scenario, loadInIsolation);
+    const figures = await runLoad(scenario);
     expect(figures.clientErrors).toBe(0);
     expect(figures.serverErrors).toBe(0);
     expect(figures.otherStatuses).toBe(0);

@@ -136,6 +136,28 @@ it("blocks one client address past a WAF rate-based rule, and not another", asyn
   });
 }, 60_000);
 
+it("serves what an un-exported async main() declares after awaiting a file, as `pulumi up` would", async () => {
+  await withStack("local-late-async-main", async (stack) => {
+    expect(stack.model.methods.map((m) => `${m.httpMethod} ${m.resourcePath}`)).toEqual([
+      "POST /contact",
+    ]);
+    expect((await post(stack, "/contact", null)).status).toBe(401);
+    expect((await post(stack, "/contact")).status).toBe(200);
+    expect(await stack.ses.inbox()).toHaveLength(1);
+  });
+}, 60_000);
+
+it("refuses, in one line, a program that never finishes (a live timer), as the engine does", async () => {
+  const attempt = startTestStack({}, undefined, {
+    programDir: fixture("live-interval"),
+    programTimeoutMs: 3_000,
+  });
+  await expect(attempt).rejects.toThrow(LocalStackError);
+  await expect(attempt).rejects.toThrow(
+    /^The program did not finish within 3 s \(a promise that never settles\?\); `pulumi up` would wait for it as well: end the timer or connection that keeps it running$/,
+  );
+}, 60_000);
+
 it("refuses, in one line naming the resource, what it cannot emulate", async () => {
   const attempt = startTestStack({}, undefined, { programDir: fixture("local-refused-http") });
   await expect(attempt).rejects.toThrow(LocalStackError);

@@ -6,19 +6,17 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { PROJECT_ROOT } from "../../infra/bundle";
 import { createGateway, type GatewayRequest } from "../../tools/local-gateway/gateway";
 import { readGatewayModel } from "../../tools/local-gateway/read-program";
-import { runProgramUnderMocks } from "../../tools/pulumi-mock-runner";
-import { loadInIsolation, TEST_AUTH_TOKEN } from "../harness/pulumi";
+import { runProgramForTest, TEST_AUTH_TOKEN } from "../harness/pulumi";
 
 const PROGRAM = join(PROJECT_ROOT, "tests", "fixtures", "programs", "local-path-parameters");
 const TOKEN = "t".repeat(40);
 
 async function setup() {
-  const run = await runProgramUnderMocks({
+  const run = await runProgramForTest({
     programDir: PROGRAM,
     preview: false,
     config: { "local-path-parameters:authToken": TEST_AUTH_TOKEN },
     secretKeys: ["local-path-parameters:authToken"],
-    load: loadInIsolation,
   });
   const model = readGatewayModel(run.resources, { region: "us-east-1", accountId: "123456789012" });
   const usageKey = model.stages[0].usagePlans[0].keys[0].value;

@@ -3,7 +3,7 @@
 import { FIXTURES_DIR, runFixture } from "../harness/policy";
 import { join } from "node:path";
 import { runProgramInChild } from "../../tools/policy-check/program-process";
-import type { ProgramRun } from "../../tools/pulumi-mock-runner";
+import type { ProgramRun } from "../../tools/engine/program-run";
 
 const PREFIX = "urn:pulumi:prod::component-children::";
 const expected = {
@@ -22,9 +22,9 @@ function byName(run: ProgramRun, name: string) {
 }
 
 describe.each([
-  ["in this process (the tests' runner)", () => runFixture("component-children", true)],
+  ["as the tests and npm start run it (uncontained)", () => runFixture("component-children", true)],
   [
-    "in the program's own process (the offline check)",
+    "as the offline check runs it (contained)",
     () =>
       runProgramInChild({
         programDir: join(FIXTURES_DIR, "component-children"),

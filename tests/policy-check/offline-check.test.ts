@@ -1,4 +1,4 @@
-// `npm run policy` end to end, as CI runs it: the real program or a fixture under mocks, the real
+// `npm run policy` end to end, as CI runs it: the real program or a fixture under the engine, the real
 // pack started as the engine starts it, and the exit status and reports CI acts on.
 import { toBeValidSarifLog } from "@microsoft/jest-sarif";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";

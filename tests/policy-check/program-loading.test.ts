@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { FIXTURES_DIR } from "../harness/policy";
 import { PROJECT_DIR } from "../harness/pulumi";
 import { runProgramInChild } from "../../tools/policy-check/program-process";
-import type { RegisteredResource } from "../../tools/pulumi-mock-runner";
+import type { RegisteredResource } from "../../tools/engine/program-run";
 import { leftBehind, runCheck } from "../harness/policy-check-process";
 import { ensureInstalled } from "../harness/fixture-install";
 

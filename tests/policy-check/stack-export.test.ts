@@ -1,17 +1,21 @@
 // `npm run policy -- --stack-export FILE|-`: a deployed stack judged from `pulumi stack export`
 // through the real pack, with no program run. The exports are made from the program's own update
-// run (under mocks), and from its mutants, so the verdicts can be compared with the live check's.
+// run (under the engine), and from its mutants, so the verdicts can be compared with the live check's.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runProgramUnderMocks } from "../../tools/pulumi-mock-runner";
 import {
   runCheck,
   startCheck,
   type CheckRun,
   type JsonReport,
 } from "../harness/policy-check-process";
-import { PROJECT_DIR, TEST_AUTH_TOKEN, loadInIsolation, type ProgramRun } from "../harness/pulumi";
+import {
+  PROJECT_DIR,
+  TEST_AUTH_TOKEN,
+  runProgramForTest,
+  type ProgramRun,
+} from "../harness/pulumi";
 import { mutantProgram, stackExportOf, writeJson } from "../harness/stack-export";
 
 const workDir = mkdtempSync(join(tmpdir(), "stack-export-"));
@@ -19,13 +23,11 @@ const workDir = mkdtempSync(join(tmpdir(), "stack-export-"));
 jest.setTimeout(120_000);
 
 function updateRun(programDir: string): Promise<ProgramRun> {
-  return runProgramUnderMocks({
+  return runProgramForTest({
     programDir,
-    stackName: "prod",
     preview: false,
     config: { "mailer-api:authToken": TEST_AUTH_TOKEN },
     secretKeys: ["mailer-api:authToken"],
-    load: loadInIsolation,
   });
 }
 

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../tools/pulumi-mock-runner";
+import { UNKNOWN } from "../../tools/engine/program-run";
 import { customMethodsUseStackAuthorizer } from "../../policy-pack/policies/apigateway-custom-methods-use-stack-authorizer";
 import { BOTH_MODES, runFixture, stackResources, validateStack } from "../harness/policy";
 

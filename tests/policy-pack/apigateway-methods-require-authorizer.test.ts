@@ -32,6 +32,21 @@ describe.each(BOTH_MODES)("apigateway-methods-require-authorizer in %s", (_mode,
     ]);
   });
 
+  // The harness runs programs as the engine does: until the program's process exits.
+  it.each(["late-timeout-open-method", "late-async-main-open-method"])(
+    "refuses an open method declared late (%s)",
+    async (fixture) => {
+      const run = await runFixture(fixture, preview);
+      const outcome = await validateStack(methodsRequireAuthorizer, run);
+      expect(outcome.violations).toEqual([
+        {
+          message: expect.stringContaining('(POST) has authorization "NONE"'),
+          urn: run.resources.find((r) => r.type === "aws:apigateway/method:Method")?.urn,
+        },
+      ]);
+    },
+  );
+
   it("refuses an open second method even when the first is protected", async () => {
     const outcome = await validateStack(
       methodsRequireAuthorizer,

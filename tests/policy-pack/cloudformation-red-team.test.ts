@@ -2,7 +2,7 @@
 // opening a function, and ones that keep the promise. Each is a real template text in a Stack's
 // `templateBody`, judged through the policy as the engine would call it.
 import { cloudFormationEntryPointsProtected as policy } from "../../policy-pack/policies/cloudformation-entry-points-protected";
-import type { ProgramRun } from "../../tools/pulumi-mock-runner";
+import type { ProgramRun } from "../../tools/engine/program-run";
 import { validateStack } from "../harness/policy";
 
 const FN = `

@@ -1,4 +1,4 @@
-// Issue 11 under mocks: the per-IP web ACL, reserved concurrency, the stage's access log and the
+// Issue 11 under the engine: the per-IP web ACL, reserved concurrency, the stage's access log and the
 // alarms, on the real Pulumi.prod.yaml and with each option turned on and off.
 import { ACCESS_LOG_FORMAT } from "../../infra/access-logs";
 import { SES_FAILURE_FILTER_PATTERN } from "../../infra/alarms";

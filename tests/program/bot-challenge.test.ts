@@ -1,4 +1,4 @@
-// botChallenge under mocks: off by default (one rule, as before); "challenge" or "captcha" adds,
+// botChallenge under the engine: off by default (one rule, as before); "challenge" or "captcha" adds,
 // for POST only, a lower per-IP limit (a rate-based rule scoped down to the POST method) and an
 // AWS WAF Challenge or CAPTCHA action, with the site's domain as the token domain, and the
 // outputs the page needs for AWS WAF's JavaScript integration. Refused when it cannot work.

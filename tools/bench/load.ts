@@ -73,10 +73,7 @@ export const SCENARIOS: LoadScenario[] = [
   },
 ];
 
-export async function runLoad(
-  scenario: LoadScenario,
-  load?: (entry: string) => unknown,
-): Promise<LoadFigures> {
+export async function runLoad(scenario: LoadScenario): Promise<LoadFigures> {
   const outcomes = { throttled: 0, quotaExceeded: 0, blockedByWaf: 0 };
   const stack = await startLocalStack({
     port: 0,
@@ -85,7 +82,6 @@ export async function runLoad(
     config: Object.fromEntries(
       Object.entries(scenario.limits ?? {}).map(([key, value]) => [key, String(value)]),
     ),
-    load,
     // The gateway's line per request says which rule refused it.
     log: (line) => {
       if (line.includes("-> 429 throttled")) outcomes.throttled += 1;

@@ -1,4 +1,4 @@
-// `npm start` until it prints "Press Ctrl-C to stop.": the program under mocks (which rebuilds
+// `npm start` until it prints "Press Ctrl-C to stop.": the program under the engine, as an update (which rebuilds
 // its bundles), the gateway read from it, the Lambda containers and the local SES, as a user
 // pays it after the first build (node_modules and the esbuild cache warm).
 import { spawn } from "node:child_process";
@@ -52,7 +52,7 @@ export async function run(): Promise<string> {
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   return [
-    `From spawn to "Press Ctrl-C to stop." (tsx, program under mocks with its bundle build, gateway,`,
+    `From spawn to "Press Ctrl-C to stop." (tsx, program under the engine with its bundle build, gateway,`,
     `Lambda containers, local SES), ${RUNS} runs after a first one. Target: under ${TARGET_SECONDS} s.`,
     "",
     "| median | min | max | under target |",

@@ -1,6 +1,6 @@
 // How the engine's stand-in answers: the computed outputs AWS would fill in after creation (at an
-// update; at a preview they stay unknown) and the few data sources programs read. One source for
-// the engine (tools/engine/) and the in-process mock runner.
+// update; at a preview they stay unknown) and the few data sources programs read. The same
+// for every run, so the local stack, the tests and the check see the same ids and ARNs.
 
 /** Computed outputs other resources read, faked the way AWS would fill them after creation. */
 export function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>) {

@@ -1,6 +1,5 @@
 // What a program registered, as the policy pack and the local stack read it: one RegisterResource
-// request and the engine's answer to it, turned into plain JSON. Shared by the engine
-// (tools/engine/) and the in-process mock runner (tools/pulumi-mock-runner.ts).
+// request and the engine's answer to it, turned into plain JSON.
 
 /** Pulumi's sentinel for a value not known until the resource exists. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

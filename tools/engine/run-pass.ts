@@ -31,7 +31,9 @@ export interface ProgramLaunch {
   /** More names of the check's environment the program gets (`--pass-env`). */
   passEnv: readonly string[];
   allowNetwork: boolean;
-  /** The program's package folder: writable as a copy it cannot keep. */
+  /** Run in a sandbox (the check), or uncontained as `pulumi up` runs a trusted program. */
+  contained: boolean;
+  /** The program's package folder: writable as a copy it cannot keep (when contained). */
   installDir: string;
 }
 
@@ -130,6 +132,7 @@ export async function runPass(launch: ProgramLaunch): Promise<PassOutcome> {
       scratchDir,
       passEnv: launch.passEnv,
       allowNetwork: launch.allowNetwork,
+      contained: launch.contained,
       copyOnWriteDirs: [launch.installDir],
     });
     const uncontained = program.whyUncontained ? { uncontained: program.whyUncontained } : {};

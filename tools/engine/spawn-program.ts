@@ -13,6 +13,11 @@ export interface SpawnOptions {
   /** More names of the check's environment to hand over (`--pass-env`). */
   passEnv: readonly string[];
   allowNetwork: boolean;
+  /**
+   * False for a program this project trusts (its own, run by the local stack and the tests): no
+   * sandbox, its writes land; the environment allow-list and the ending of every process stay.
+   */
+  contained: boolean;
   /** Folders the program may write as under `pulumi preview` (its own package folder). */
   copyOnWriteDirs: readonly string[];
 }
@@ -35,6 +40,7 @@ export function spawnProgram(
     env: options.env,
     passEnv: options.passEnv,
     allowNetwork: options.allowNetwork,
+    sandbox: options.contained,
     writableDirs: [options.scratchDir],
     copyOnWriteDirs: options.copyOnWriteDirs,
     // No IPC channel: the program has nothing to say to the check but what it registers.

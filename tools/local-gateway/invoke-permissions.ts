@@ -4,7 +4,7 @@
 // `arn:aws:execute-api:{region}:{account}:{api}/{stage}/{METHOD}/{resource path}` for an
 // integration, `.../{api}/authorizers/{authorizer id}` for an authorizer. Without one, API Gateway
 // cannot invoke the function and answers 500 ("Invalid permissions on Lambda function").
-import type { RegisteredResource } from "../pulumi-mock-runner";
+import type { RegisteredResource } from "../engine/program-run";
 import type { InvokeGrant } from "./model";
 
 const PERMISSION_TYPE = "aws:lambda/permission:Permission";

@@ -1,7 +1,7 @@
 // What the readers of a registered program (read-program.ts, read-limits.ts) share: the AWS type
 // tokens they look for, the error that stops `npm start` on what the gateway cannot emulate, and
 // plain readers of a resource's untyped inputs.
-import type { RegisteredResource } from "../pulumi-mock-runner";
+import type { RegisteredResource } from "../engine/program-run";
 
 export class NotEmulatedError extends Error {
   constructor(resource: RegisteredResource, problem: string) {

@@ -2,7 +2,7 @@
 // its method settings' throttles), the usage plans (throttle, per-method throttles, daily quota)
 // and the rate-based rules of the web ACLs associated with a stage. An unset half of a throttle
 // is the account's default; whatever the gateway cannot emulate stops here (NotEmulatedError).
-import type { RegisteredResource } from "../pulumi-mock-runner";
+import type { RegisteredResource } from "../engine/program-run";
 import type {
   MethodThrottleModel,
   RateBasedRuleModel,

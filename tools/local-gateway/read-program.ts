@@ -1,9 +1,9 @@
-// Turns the resources a Pulumi program registered (run under mocks, see pulumi-mock-runner.ts)
-// into the model the local gateway serves. Like SAM reading its template: the program is the one
+// Turns the resources a Pulumi program registered (run as an update under the engine, see
+// tools/engine/run-program.ts) into the model the local gateway serves. Like SAM reading its template: the program is the one
 // source. Whatever the gateway cannot emulate stops here with one line naming the resource,
 // never a silent skip.
 import { join } from "node:path";
-import type { RegisteredResource } from "../pulumi-mock-runner";
+import type { RegisteredResource } from "../engine/program-run";
 import { readInvokeGrants } from "./invoke-permissions";
 import type {
   GatewayModel,

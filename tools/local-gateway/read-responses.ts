@@ -1,7 +1,7 @@
 // The answers a program declares literally: a MOCK integration's responses (or an AWS_PROXY
 // integration's function) and the gateway responses, each header a quoted literal. Anything
 // computed (VTL, mappings from the request) is not emulated and stops `npm start`.
-import type { RegisteredResource } from "../pulumi-mock-runner";
+import type { RegisteredResource } from "../engine/program-run";
 import type { GatewayResponseModel, IntegrationModel, MockResponseModel } from "./model";
 import { NotEmulatedError, record, str } from "./read-inputs";
 

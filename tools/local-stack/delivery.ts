@@ -6,7 +6,7 @@
 //
 // One difference from the deployed queue, by design: the backoff between tries (the visibility
 // timeout) is `retrySeconds` (5 s) instead of the declared minutes, so the retry can be watched.
-import type { RegisteredResource } from "../pulumi-mock-runner";
+import type { RegisteredResource } from "../engine/program-run";
 import { readFunction, handlerEntry, NotEmulatedError } from "../local-gateway/read-program";
 import { startLambda, type LambdaContainer } from "../local-gateway/lambda-container";
 import type { LocalSes } from "../local-ses";

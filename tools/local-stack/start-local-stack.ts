@@ -1,5 +1,6 @@
 // `npm start`: the stack the Pulumi program declares, on this machine. Runs the program (index.ts)
-// under Pulumi's mocks with the stack's config (the local token as its authToken secret), reads
+// as an update under the engine (tools/engine/, as the offline check and the tests run programs)
+// with the stack's config (the local token as its authToken secret), reads
 // the REST API it registered (read-program.ts: resources, methods, integrations, authorizers,
 // gateway responses, stages, method settings, usage plans, WAF rate rules), runs each Lambda
 // function it points at from the function's own code folder, handler and environment, behind a
@@ -23,7 +24,8 @@ import { startLocalSes, type LocalSes } from "../local-ses";
 import { answerOnlyOwnHostNames } from "../own-host-names";
 import type { SesFault } from "../local-ses-faults";
 import { startLocalDelivery, type LocalDelivery } from "./delivery";
-import { loadFresh, runProgramUnderMocks, type RegisteredResource } from "../pulumi-mock-runner";
+import type { RegisteredResource } from "../engine/program-run";
+import { ProgramRunError, runProgram as runUnderEngine } from "../engine/run-program";
 import { LocalStackError } from "./local-stack-error";
 import { assertPortFree, close, listen } from "./ports";
 import { localProgramConfig, localToken } from "./settings";
@@ -31,8 +33,10 @@ import { createSiteServer, publishSite } from "./site";
 
 /** The stack `npm start` serves (a Pulumi stack, not an API Gateway stage). */
 export const DEFAULT_STACK = "prod";
-// The account the mocks report (getCallerIdentity); the gateway uses it in ARNs.
+// The account the engine reports (getCallerIdentity, fake-outputs.ts); the gateway uses it in ARNs.
 const LOCAL_ACCOUNT_ID = "123456789012";
+/** How long the program may take to run (it builds its Lambda bundles) before `npm start` gives up. */
+export const PROGRAM_TIMEOUT_MS = 120_000;
 
 export interface LocalStackOptions {
   /** The Pulumi program to serve (a folder with a Pulumi.yaml); this project by default. */
@@ -52,8 +56,13 @@ export interface LocalStackOptions {
   config?: Record<string, string>;
   /** Where the gateway's and the handlers' log lines go. */
   log?: (line: string) => void;
-  /** Loads the program's entry module afresh (a test runner passes its own). */
-  load?: (entry: string) => unknown;
+  /** How long the program may run; PROGRAM_TIMEOUT_MS unless set. */
+  programTimeoutMs?: number;
+  /**
+   * Compile the program without its type check (a test whose program `tsc` checks); otherwise as
+   * its Pulumi.yaml says, as under `pulumi up`.
+   */
+  transpileOnly?: boolean;
   /** Puts the local SES behind the fault proxy with this fault (LOCAL_SES_FAULT). */
   sesFault?: SesFault;
 }
@@ -114,39 +123,34 @@ async function startServers(
   return { ses, live, origin, siteOrigin };
 }
 
-/** Runs the program under Pulumi's mocks with the local config; a failure is a LocalStackError. */
+/**
+ * Runs the program as an update under the engine, with the local config: the program's own
+ * process, uncontained as under `pulumi up` (its bundle build must land). Whatever the engine
+ * refuses (a failure, a run that never ends) is a LocalStackError of one line.
+ */
 async function runProgram(
   options: LocalStackOptions,
   program: { programDir: string; stackName: string },
   config: { overrides: Record<string, string>; secretKeys: string[] },
 ) {
-  const { programDir, stackName } = program;
-  // A program that throws while loading (a config error) is caught here and reported after the
-  // run: thrown inside Pulumi's root Stack, it would also reject promises nobody awaits.
-  const loadFailure: { error?: unknown } = {};
-  const load = (entry: string) => {
-    try {
-      return options.load ? options.load(entry) : loadFresh(programDir, entry);
-    } catch (error) {
-      loadFailure.error = error;
-      return {};
-    }
-  };
-  return runProgramUnderMocks({
-    programDir,
-    stackName,
-    preview: false,
-    config: config.overrides,
-    secretKeys: config.secretKeys,
-    load,
-  })
-    .then((result) => {
-      if (loadFailure.error !== undefined) throw loadFailure.error;
-      return result;
-    })
-    .catch((error: unknown) => {
-      throw new LocalStackError(`The program failed under mocks: ${messageOf(error)}`);
+  try {
+    return await runUnderEngine({
+      programDir: program.programDir,
+      stackName: program.stackName,
+      preview: false,
+      config: config.overrides,
+      secretKeys: config.secretKeys,
+      timeoutMs: options.programTimeoutMs ?? PROGRAM_TIMEOUT_MS,
+      transpileOnly: options.transpileOnly ?? false,
+      contained: false,
+      timeoutHint:
+        "`pulumi up` would wait for it as well: end the timer or connection that keeps it running",
     });
+  } catch (error) {
+    if (!(error instanceof ProgramRunError)) throw error;
+    // The engine's line starts in lower case ("the program failed under update: ...").
+    throw new LocalStackError(error.message.charAt(0).toUpperCase() + error.message.slice(1));
+  }
 }
 
 /** The REST API the program registered, as the gateway serves it. */

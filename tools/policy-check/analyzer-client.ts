@@ -4,7 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { packCompileCache } from "./pack-compile-cache";
 import { createInterface } from "node:readline";
-import type { RegisteredResource } from "../pulumi-mock-runner";
+import type { RegisteredResource } from "../engine/program-run";
 import { killGroup, spawnTracked } from "./child-processes";
 
 const PULUMI_DIR = dirname(require.resolve("@pulumi/pulumi/package.json"));

@@ -19,6 +19,8 @@ export interface ContainOptions {
   /** More names of the check's environment to hand over (`--pass-env`). */
   passEnv: readonly string[];
   allowNetwork: boolean;
+  /** False: no sandbox (a trusted program), the rest as contained. True unless set. */
+  sandbox?: boolean;
   /** Folders the program may write besides its temp folder. */
   writableDirs: readonly string[];
   /**
@@ -63,7 +65,7 @@ export function spawnContained(
     TMP: tempDir,
     [RUN_MARKER]: marker,
   };
-  const support = sandboxSupport();
+  const support = options.sandbox === false ? { trusted: true } : sandboxSupport();
   const contained = "unshare" in support;
   const [file, ...fileArgs] = contained
     ? sandboxed(

@@ -12,7 +12,7 @@ import { readPolicyConfigFile, resolvePolicyConfig } from "./policy-config";
 import type { CheckResult } from "./report";
 import { readStackExport } from "./stack-export";
 import { withWaivers } from "./waiver-notes";
-import type { ProgramRun, RegisteredResource } from "../pulumi-mock-runner";
+import type { ProgramRun, RegisteredResource } from "../engine/program-run";
 
 export interface CheckOptions {
   programDir: string;

@@ -4,7 +4,7 @@
 // No program runs and nothing is decrypted: a secret is handed to the pack as an unknown value.
 import { readFileSync } from "node:fs";
 import { TYPES } from "../../policy-pack/policies/resource-types";
-import type { RegisteredResource } from "../pulumi-mock-runner";
+import type { RegisteredResource } from "../engine/program-run";
 import { CheckError } from "./check-error";
 
 /** Pulumi's sentinel for a value not known (here: kept secret), as the engine sends it. */
