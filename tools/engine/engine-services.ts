@@ -3,7 +3,7 @@
 // mocks' answers: at a preview, a resource's outputs are its inputs and all else is unknown; at an
 // update, ids and computed outputs are faked consistently (fake-outputs.ts). Everything registered
 // is recorded, in order, as the policy pack reads it.
-import { fakeOutputs, invokeAnswer } from "./fake-outputs";
+import { fakeOutputs, invokeAnswer, stackRegion } from "./fake-outputs";
 import {
   describeRegistration,
   plainValue,
@@ -62,7 +62,13 @@ type Response = Record<string, (value: never) => void>;
 /** What every handler of one run shares. */
 interface Run {
   protocol: SdkProtocol;
-  settings: { projectName: string; stackName: string; preview: boolean };
+  settings: {
+    projectName: string;
+    stackName: string;
+    preview: boolean;
+    /** The stack's config (fully qualified keys): its aws:region is where AWS would create. */
+    config?: Record<string, string>;
+  };
   record: EngineRecord;
   /** What the engine answered for each URN, as `pulumi:pulumi:getResource` returns it. */
   states: Map<string, { urn: string; id: string; state: Record<string, unknown> }>;
@@ -87,7 +93,7 @@ function urnFor(run: Run, parent: string, type: string, name: string): string {
 function stateOf(run: Run, type: string, name: string, inputs: Record<string, unknown>) {
   if (run.settings.preview) return inputs;
   const plain = plainValue(inputs, { found: false }) as Record<string, unknown>;
-  return { ...fakeOutputs(type, name, plain), ...inputs };
+  return { ...fakeOutputs(type, name, plain, stackRegion(run.settings.config)), ...inputs };
 }
 
 function registered(run: Run, urn: unknown) {
@@ -146,7 +152,10 @@ function invoke(run: Run, request: Request): Response {
   const args = (request.getArgs() as Struct | undefined)?.toJavaScript() ?? {};
   const token = request.getTok() as string;
   // A resource reference the SDK turns back into a resource (a component's outputs).
-  const result = token === GET_RESOURCE ? registered(run, args.urn) : invokeAnswer(token, args);
+  const result =
+    token === GET_RESOURCE
+      ? registered(run, args.urn)
+      : invokeAnswer(token, args, stackRegion(run.settings.config));
   return answer(run, "invoke", (response) =>
     response.setReturn(run.protocol.Struct.fromJavaScript(result) as never),
   );
@@ -204,10 +213,7 @@ function engineHandlers(run: Run): Record<string, Handler> {
   };
 }
 
-export function engineServices(
-  protocol: SdkProtocol,
-  settings: { projectName: string; stackName: string; preview: boolean },
-): ServiceHandlers {
+export function engineServices(protocol: SdkProtocol, settings: Run["settings"]): ServiceHandlers {
   const run: Run = {
     protocol,
     settings,

@@ -2,10 +2,22 @@
 // update; at a preview they stay unknown) and the few data sources programs read. The same
 // for every run, so the local stack, the tests and the check see the same ids and ARNs.
 
+/** The region of a stack whose config names none (the AWS provider then needs one anyway). */
+const DEFAULT_REGION = "us-east-1";
+
+/** The region AWS would create the stack's resources in: its `aws:region` config. */
+export function stackRegion(config: Record<string, string> | undefined): string {
+  return config?.["aws:region"] || DEFAULT_REGION;
+}
+
 /** Computed outputs other resources read, faked the way AWS would fill them after creation. */
-export function fakeOutputs(type: string, name: string, inputs: Record<string, unknown>) {
+export function fakeOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  region = DEFAULT_REGION,
+) {
   const id = `${name}-id`;
-  const region = "us-east-1";
   const account = "123456789012";
   const common = { arn: `arn:aws:mock:${region}:${account}:${type.split(":").pop()}/${name}` };
   switch (type) {
@@ -65,6 +77,7 @@ export function fakeOutputs(type: string, name: string, inputs: Record<string, u
 export function invokeAnswer(
   token: string,
   args: Record<string, unknown>,
+  region = DEFAULT_REGION,
 ): Record<string, unknown> {
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -74,7 +87,7 @@ export function invokeAnswer(
         userId: "mock",
       };
     case "aws:index/getRegion:getRegion":
-      return { name: "us-east-1", region: "us-east-1", id: "us-east-1" };
+      return { name: region, region, id: region };
     default:
       return args;
   }
