@@ -317,6 +317,14 @@ const CASES: Array<[string, Case]> = [
   ],
   ["16 passing (one API of this account)", { fixture: "good-permission-scoped", refusedBy: [] }],
   [
+    "15 refused (a stage read with Resource.get, then unthrottled)",
+    {
+      fixture: "bad-read-stage-unthrottled",
+      refusedBy: ["apigateway-stages-throttled"],
+      says: [/Stage "existing"/],
+    },
+  ],
+  [
     "16 refused (a wildcard source ARN known only at update)",
     {
       fixture: "bad-permission-source-arn-late",

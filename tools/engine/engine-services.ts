@@ -5,8 +5,10 @@
 // is recorded, in order, as the policy pack reads it.
 import { fakeOutputs, invokeAnswer, stackRegion } from "./fake-outputs";
 import {
+  describeRead,
   describeRegistration,
   plainValue,
+  type ReadRequest,
   type RegisterRequest,
   type RegisteredResource,
 } from "./registration";
@@ -142,6 +144,9 @@ function readResource(run: Run, request: Request): Response {
   const urn = urnFor(run, request.getParent() as string, type, name);
   const properties = stateOf(run, type, name, inputs);
   run.states.set(urn, { urn, id: request.getId() as string, state: properties });
+  run.record.resources.push(
+    describeRead(request as unknown as ReadRequest, { urn, outputs: properties }),
+  );
   return answer(run, "readResource", (response) => {
     response.setUrn(urn as never);
     response.setProperties(run.protocol.Struct.fromJavaScript(properties) as never);

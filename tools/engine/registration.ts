@@ -23,6 +23,11 @@ export interface RegisteredResource {
   dependencies: string[];
   propertyDependencies: Record<string, string[]>;
   provider?: string;
+  /**
+   * Read, not created (`Resource.get`): the engine puts it in the stack the pack's stack policies
+   * judge (AnalyzeStack), but never analyzes it alone (Analyze).
+   */
+  read?: true;
   options: {
     protect?: boolean;
     ignoreChanges?: string[];
@@ -51,6 +56,43 @@ export interface RegisterRequest {
   getAliasesList(): Array<{ getUrn(): string }>;
   getCustomtimeouts(): { toObject(): unknown } | undefined;
   getAdditionalsecretoutputsList(): string[];
+}
+
+/** The parts of a ReadResourceRequest (any 3.x SDK's generated class) read here. */
+export interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getDependenciesList(): string[];
+  getProvider(): string;
+}
+
+/** A resource the program read: what it said of it, and what the engine answered. */
+export function describeRead(
+  request: ReadRequest,
+  answer: { urn: string; outputs: Record<string, unknown> },
+): RegisteredResource {
+  const secret = { found: false };
+  const inputs = plainValue(request.getProperties()?.toJavaScript() ?? {}, secret) as Record<
+    string,
+    unknown
+  >;
+  return {
+    urn: answer.urn,
+    type: request.getType(),
+    name: request.getName(),
+    custom: true,
+    ...(request.getParent() ? { parent: request.getParent() } : {}),
+    inputs,
+    secretPaths: [],
+    outputs: plainValue(answer.outputs, { found: false }) as Record<string, unknown>,
+    dependencies: request.getDependenciesList(),
+    propertyDependencies: {},
+    ...(request.getProvider() ? { provider: request.getProvider() } : {}),
+    read: true,
+    options: {},
+  };
 }
 
 /** Maps a URN as the monitor gave it to the URN the engine would give (identity for the engine). */

@@ -163,12 +163,16 @@ async function judge(
   }
 }
 
-/** The engine asks as resources register, many at once; the report keeps registration order. */
+/**
+ * The engine asks as resources register, many at once; the report keeps registration order. What
+ * the program only read is judged with the stack, never alone, as under the engine.
+ */
 async function analyzeEach(
   analyzer: AnalyzerClient,
   resources: RegisteredResource[],
 ): Promise<Diagnostic[]> {
-  return (await Promise.all(resources.map((resource) => analyzer.analyze(resource)))).flat();
+  const registered = resources.filter((resource) => !resource.read);
+  return (await Promise.all(registered.map((resource) => analyzer.analyze(resource)))).flat();
 }
 
 function uncontainedOf(runs: ProgramRun[]): { uncontained?: string } {
