@@ -1,12 +1,16 @@
 // Containment without root: as an ordinary user the program runs in a user namespace, where the
 // kernel allows one (most Linux desktops), with the same guarantees as under root; where it does
-// not, the check says the program ran uncontained. This suite runs as root and drops to "nobody".
+// not, the check says the program ran uncontained. This suite runs as root and drops to "nobody",
+// running a bundled copy of the harness with a copy of node from a folder anyone can read, since
+// the checkout itself may be private (a clone in a 0700 temp folder).
 import { execFile, spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { promisify } from "node:util";
+import { buildSync } from "esbuild";
 import {
   chmodSync,
   chownSync,
+  copyFileSync,
   existsSync,
   mkdtempSync,
   readFileSync,
@@ -22,6 +26,23 @@ const asNobody = ["--reuid", NOBODY, "--regid", NOBODY, "--clear-groups"];
 const workDir = mkdtempSync(join(tmpdir(), "policy-check-nobody-"));
 chmodSync(workDir, 0o777);
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+const runtime = join(workDir, "runtime");
+const node = join(runtime, "node");
+const harness = join(runtime, "contained-shell.js");
+beforeAll(() => {
+  buildSync({
+    entryPoints: [join(PROJECT_DIR, "tests/harness/contained-shell.ts")],
+    outfile: harness,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    logLevel: "silent",
+  });
+  copyFileSync(process.execPath, node);
+  chmodSync(node, 0o755);
+  chmodSync(runtime, 0o755);
+});
 
 /** Whether this kernel lets an unprivileged user make the namespaces the sandbox needs. */
 const userNamespaces =
@@ -45,11 +66,9 @@ async function runAsNobody(script: string, copyOnWrite?: string): Promise<Outcom
       "env",
       `HOME=${home}`,
       `TMPDIR=${home}`,
-      `PATH=${process.env.PATH ?? "/usr/bin:/bin"}`,
-      process.execPath,
-      join(PROJECT_DIR, "node_modules/tsx/dist/cli.mjs"),
-      "--no-cache",
-      join(PROJECT_DIR, "tests/harness/contained-shell.ts"),
+      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      node,
+      harness,
       script,
       ...(copyOnWrite ? [copyOnWrite] : []),
     ],
@@ -93,7 +112,7 @@ if (userNamespaces) {
       const { port } = server.address() as { port: number };
       try {
         const outcome = await runAsNobody(
-          `${process.execPath} -e 'require("net").connect(${port}, "127.0.0.1").on("data", (d) => process.stdout.write(d)).on("error", (e) => console.log(e.code))'`,
+          `${node} -e 'require("net").connect(${port}, "127.0.0.1").on("data", (d) => process.stdout.write(d)).on("error", (e) => console.log(e.code))'`,
         );
         expect(outcome.contained).toBe(true);
         expect(outcome.out.trim()).toMatch(/^E(NETUNREACH|CONNREFUSED)$/);
