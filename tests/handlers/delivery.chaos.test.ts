@@ -11,22 +11,11 @@ import type { SesFault } from "../../tools/local-ses-faults";
 import { startDeliveryStack, type DeliveryStack } from "../harness/delivery-stack";
 import { recordConsoleLog } from "../harness/console-log";
 import { authorizedPost } from "../harness/proxy-event";
+import { seededRandom } from "../harness/seeded-random";
 
 const MESSAGES = 1_000;
 const CONCURRENCY = 10;
 const SEED = 18;
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WEIGHTS: [Exclude<SesFault, "down">, number][] = [
   ["none", 0.55],
@@ -47,7 +36,7 @@ afterAll(async () => {
 });
 
 it(`keeps every accepted message of ${MESSAGES} under random SES faults (seed ${SEED})`, async () => {
-  const random = seeded(SEED);
+  const random = seededRandom(SEED);
   const faults = new Map<string, number>();
   await stack.faulty.setFault(() => {
     let roll = random();

@@ -8,24 +8,13 @@ import { TEST_MAILER_ENV, useBundledMailer } from "../harness/bundles";
 import { recordConsoleLog } from "../harness/console-log";
 import { authorizedPost } from "../harness/proxy-event";
 import { keyCounts } from "../harness/recording-ses";
+import { seededRandom } from "../harness/seeded-random";
 
 const SEED = 0x9e3779b9;
 const EVENTS = 3000;
 const { MAIL_FROM, MAIL_TO } = TEST_MAILER_ENV;
 
-/** mulberry32: small, fast and deterministic, so a failure names the seed and event to replay. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const next = random(SEED);
+const next = seededRandom(SEED);
 const int = (max: number) => Math.floor(next() * max);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)];
 const chance = (p: number) => next() < p;
